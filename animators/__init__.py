@@ -1,0 +1,59 @@
+"""Image animation: one animator per task, behind `load(task, method)`.
+
+    import animators
+    clip = animators.load("inbetween", method="flow")(start, end, num_frames=7)
+    clip = animators.load("waterfall")(image, mask=mask, direction=270, num_frames=24)
+
+Images are (H, W, 3) uint8 RGB numpy arrays; every animator returns a `Clip`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .base import AnimatorError, Clip, InputError
+from .checkpoints import CheckpointNotFound
+from .inbetween import Inbetweener
+from .waterfall import BrushWaterfall
+
+# task -> method -> factory(device) returning the animator. The first method is the default.
+REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "waterfall": {
+        "brush": lambda device: BrushWaterfall(),
+    },
+    "inbetween": {
+        "flow": lambda device: Inbetweener("flow"),
+        "blend": lambda device: Inbetweener("blend"),
+    },
+}
+
+
+def methods(task: str) -> list[str]:
+    """The methods available for `task`, default first."""
+    if task not in REGISTRY:
+        raise InputError(f"Unknown task {task!r}; available: {', '.join(REGISTRY)}.")
+    return list(REGISTRY[task])
+
+
+def load(task: str, method: str | None = None, device: str | None = None):
+    """Return the animator for `task` ("waterfall", "inbetween") and `method` (default: the
+    task's first). `device` ("cpu", "cuda") matters for learned models; None picks CUDA when
+    available."""
+    available = methods(task)
+    method = method or available[0]
+    if method not in available:
+        raise InputError(
+            f"Unknown method {method!r} for {task}; available: {', '.join(available)}."
+        )
+    return REGISTRY[task][method](device)
+
+
+__all__ = [
+    "AnimatorError",
+    "CheckpointNotFound",
+    "Clip",
+    "InputError",
+    "load",
+    "methods",
+    "REGISTRY",
+]

@@ -1,0 +1,59 @@
+"""Classical optical flow (OpenCV DIS) and the warps built on it.
+
+Flows are (H, W, 2) float32 (dx, dy) in pixels: `flow_ab[y, x]` says where pixel (x, y) of
+image a is found in image b. Images are (H, W, 3) uint8 RGB or float32.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+PRESETS = {
+    "ultrafast": cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST,
+    "fast": cv2.DISOPTICAL_FLOW_PRESET_FAST,
+    "medium": cv2.DISOPTICAL_FLOW_PRESET_MEDIUM,
+}
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    if image.dtype != np.uint8:
+        image = np.clip(image * 255.0 if image.max() <= 1.0 else image, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+
+
+def dis_flow(image_a: np.ndarray, image_b: np.ndarray, preset: str = "medium") -> np.ndarray:
+    """Dense flow from a to b with OpenCV's DIS (dense inverse search). (H, W, 2) float32."""
+    dis = cv2.DISOpticalFlow_create(PRESETS[preset])
+    return dis.calc(_gray(image_a), _gray(image_b), None)
+
+
+def pixel_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) coordinate grids, each (H, W) float32."""
+    grid_y, grid_x = np.mgrid[0:height, 0:width].astype(np.float32)
+    return grid_x, grid_y
+
+
+def backward_warp(image: np.ndarray, flow: np.ndarray, grid=None) -> np.ndarray:
+    """out[y, x] = image[y + flow_y, x + flow_x], bilinear, borders replicated. Same dtype."""
+    height, width = flow.shape[:2]
+    grid_x, grid_y = grid if grid is not None else pixel_grid(height, width)
+    return cv2.remap(
+        image,
+        grid_x + flow[..., 0],
+        grid_y + flow[..., 1],
+        interpolation=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+
+
+def occlusion(flow_ab: np.ndarray, flow_ba: np.ndarray, grid=None) -> np.ndarray:
+    """Soft occlusion of image a's pixels in image b from forward-backward consistency.
+
+    A pixel whose round trip a -> b -> a does not come back is probably hidden in b.
+    Returns (H, W) float32 in [0, 1]: 0 = visible in b, 1 = occluded.
+    """
+    round_trip = flow_ab + backward_warp(flow_ba, flow_ab, grid)
+    error = np.sum(round_trip**2, axis=-1)
+    scale = 0.01 * np.sum(flow_ab**2 + backward_warp(flow_ba, flow_ab, grid) ** 2, axis=-1) + 0.5
+    return (1.0 - np.exp(-error / scale)).astype(np.float32)
