@@ -91,7 +91,8 @@ def write_zip(frames: np.ndarray, path: str | Path) -> Path:
 def write_npz(frames: np.ndarray, fps: float, path: str | Path) -> Path:
     """.npz with `frames` (T, H, W, 3) uint8 and `fps` (scalar float)."""
     path = Path(path)
-    np.savez_compressed(path, frames=frames, fps=np.float64(fps))
+    with open(path, "wb") as file:  # a file object: numpy would append ".npz" to "x.NPZ"
+        np.savez_compressed(file, frames=frames, fps=np.float64(fps))
     return path
 
 

@@ -202,3 +202,13 @@ def load_mask(source: str | Path | bytes, name: str = "mask") -> np.ndarray:
         if alpha.min() < 255:
             return alpha.copy()
     return np.asarray(image.convert("L")).copy()
+
+
+def source_scale(source: str | Path | bytes, loaded: np.ndarray) -> float:
+    """How much `load_image` scaled the file: loaded longest side / the file's longest side.
+
+    Lets callers convert "pixels at the source resolution" (e.g. a speed) to the loaded image.
+    """
+    with _open(source) as image:
+        longest = max(image.size)
+    return max(loaded.shape[:2]) / max(longest, 1)

@@ -1,0 +1,455 @@
+"""Gradio Blocks app: one tab per task, each calling the `animators` layer.
+
+    python app.py            # serves http://127.0.0.1:7860 (GRADIO_SERVER_NAME/PORT override)
+
+Every event has an api_name (/waterfall, /inbetween) for `gradio_client`. Library errors
+(`animators.AnimatorError`) become a `gr.Error` with their one-sentence message; anything
+unexpected is logged and reported in one sentence too, and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("YOLO_OFFLINE", "1")
+WORK_DIR = Path(tempfile.gettempdir()) / "animate-app"
+os.environ.setdefault("GRADIO_TEMP_DIR", str(WORK_DIR / "gradio"))
+
+import gradio as gr  # noqa: E402
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+import animators  # noqa: E402
+from animators.base import AnimatorError, Clip  # noqa: E402
+from animators.export import save_clip  # noqa: E402
+from animators.inputs import load_image, load_mask, source_scale  # noqa: E402
+
+LOG = logging.getLogger("animate-app")
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+# Brush colours of the waterfall editor: what each paints.
+MOVE_COLOR, SECOND_COLOR, FREEZE_COLOR = "#1f77ff", "#ff8c00", "#ff2020"
+KEEP_OUTPUTS_S = 3600
+
+
+# ---------------------------------------------------------------- upload components
+class PhotoUpload(gr.Image):
+    """gr.Image that hands the uploaded file's path to our loader without decoding it, so
+    that non-images, damaged and huge files get our one-sentence messages."""
+
+    def get_block_name(self) -> str:
+        return "image"
+
+    def preprocess(self, payload):
+        return None if payload is None else payload.path
+
+
+class BrushCanvas(gr.ImageEditor):
+    """gr.ImageEditor returning {"background": path, "layers": [paths], "composite": path}
+    without decoding, for the same reason."""
+
+    def get_block_name(self) -> str:
+        return "imageeditor"
+
+    def preprocess(self, payload):
+        if payload is None:
+            return None
+        if payload.id is not None:
+            payload = self.blob_storage.get(payload.id) or payload
+
+        def path_of(file) -> str | None:
+            if file is None:
+                return None
+            if isinstance(file, (bytes, bytearray, memoryview)):
+                target = request_dir() / f"{uuid.uuid4().hex}.png"
+                target.write_bytes(bytes(file))
+                return str(target)
+            return file.path
+
+        return {
+            "background": path_of(payload.background),
+            "layers": [path_of(layer) for layer in (payload.layers or []) if layer is not None],
+            "composite": path_of(payload.composite),
+        }
+
+
+class Setting(gr.Slider):
+    """gr.Slider whose value from the API is checked by the animators, whose messages name
+    the setting and its range ("The number of frames must be ... from 8 to 120")."""
+
+    def get_block_name(self) -> str:
+        return "slider"
+
+    def preprocess(self, payload):
+        return payload
+
+
+# ---------------------------------------------------------------- temporary files
+def request_dir() -> Path:
+    """A fresh folder under WORK_DIR for one request's files; old ones are pruned."""
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in WORK_DIR.glob("req-*"):
+        try:
+            if now - old.stat().st_mtime > KEEP_OUTPUTS_S:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+    folder = WORK_DIR / f"req-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    return folder
+
+
+@atexit.register
+def _clean_work_dir() -> None:
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+
+
+def export_clip(clip: Clip, stem: str, playback: str = "loop") -> tuple[str, list[str]]:
+    """Write mp4 (for the player) and gif + zip (downloads); returns (mp4, [gif, zip])."""
+    folder = request_dir()
+    mp4 = save_clip(clip, folder / f"{stem}.mp4", playback)
+    gif = save_clip(clip, folder / f"{stem}.gif", playback)
+    frames = save_clip(clip, folder / f"{stem}_frames.zip", playback)
+    return str(mp4), [str(gif), str(frames)]
+
+
+def describe(clip: Clip, extra: list[str] | None = None) -> str:
+    """Markdown with the numbers and warnings shown beside a result."""
+    width, height = clip.size
+    lines = [f"**{clip.num_frames} frames**, {width}x{height}, {clip.fps:g} fps"]
+    info = clip.info
+    if "seconds" in info:
+        lines.append(f"rendered in {info['seconds']:.2f} s on this server")
+    if "ms_per_frame" in info:
+        lines.append(f"{info['ms_per_frame']:.0f} ms per generated frame")
+    if "loop_seam" in info:
+        lines.append(
+            f"loop seam {info['loop_seam']:.2f} (last->first change / typical change; "
+            "about 1 = seamless)"
+        )
+    if "sharpness" in info:
+        lines.append(f"sharpness {info['sharpness']:.2f} of the photo's (Laplacian variance)")
+    notes = (extra or []) + clip.warnings
+    text = " · ".join(lines)
+    if notes:
+        text += "\n\n" + "\n".join(f"- {note}" for note in notes)
+    return text
+
+
+def run_safely(task: str, function, *args, **kwargs):
+    """Call `function`; turn library errors into gr.Error and anything else into one sentence."""
+    try:
+        return function(*args, **kwargs)
+    except gr.Error:
+        raise
+    except AnimatorError as error:
+        raise gr.Error(str(error)) from None
+    except MemoryError:
+        raise gr.Error(
+            "The server ran out of memory; try a smaller image or fewer frames."
+        ) from None
+    except Exception as error:  # keep serving whatever happens
+        LOG.exception("%s failed", task)
+        raise gr.Error(
+            f"Animating failed unexpectedly ({type(error).__name__}); please try another image."
+        ) from None
+
+
+def warn_all(notes: list[str]) -> None:
+    for note in notes:
+        gr.Warning(note)
+
+
+# ---------------------------------------------------------------- waterfall tab
+def _hex_rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+
+
+def masks_from_layers(layer_paths: list[str]) -> dict[str, np.ndarray | None]:
+    """Split painted brush layers into the motion, second-direction and freeze masks.
+
+    Each painted pixel (alpha > 0) goes to the brush colour nearest to its colour; later layers
+    paint over earlier ones. Returns {"mask", "second_mask", "freeze"}: (H, W) bool or None.
+    """
+    palette = np.stack([_hex_rgb(c) for c in (MOVE_COLOR, SECOND_COLOR, FREEZE_COLOR)])
+    label = None
+    for path in layer_paths:
+        layer = np.asarray(Image.open(path).convert("RGBA"))
+        if label is None:
+            label = np.full(layer.shape[:2], -1, dtype=np.int8)
+        if layer.shape[:2] != label.shape:
+            continue  # a layer of another size cannot be aligned; ignore it
+        painted = layer[:, :, 3] > 0
+        distances = np.linalg.norm(
+            layer[:, :, None, :3].astype(np.float32) - palette[None, None], axis=-1
+        )
+        label[painted] = np.argmin(distances, axis=-1)[painted]
+    if label is None:
+        return {"mask": None, "second_mask": None, "freeze": None}
+    found = {name: label == index for index, name in enumerate(("mask", "second_mask", "freeze"))}
+    return {name: (mask if mask.any() else None) for name, mask in found.items()}
+
+
+def _merge(mask_a, mask_b, size_hw):
+    """OR two optional masks after bringing both to size_hw."""
+    from animators.inputs import prepare_mask
+
+    merged = None
+    for mask in (mask_a, mask_b):
+        mask, _ = prepare_mask(mask, size_hw)
+        if mask is not None:
+            merged = mask if merged is None else merged | mask
+    return merged
+
+
+def animate_waterfall(
+    editor,
+    mask_file,
+    second_mask_file,
+    freeze_file,
+    direction,
+    speed,
+    second_direction,
+    num_frames,
+    fps,
+    playback,
+    progress=gr.Progress(),
+):
+    def work():
+        background = (editor or {}).get("background") if isinstance(editor, dict) else editor
+        if not background:
+            raise gr.Error("Upload a photo first, then paint where it should move.")
+        image, notes = load_image(background)
+        scale = source_scale(background, image)
+        painted = masks_from_layers((editor or {}).get("layers") or [])
+        size_hw = image.shape[:2]
+        masks = {
+            name: _merge(painted[name], load_mask(path, label) if path else None, size_hw)
+            for name, path, label in (
+                ("mask", mask_file, "motion mask"),
+                ("second_mask", second_mask_file, "second-direction mask"),
+                ("freeze", freeze_file, "freeze mask"),
+            )
+        }
+        if masks["mask"] is None and masks["second_mask"] is None:
+            raise gr.Error(
+                "Paint the region that should move (blue brush), or upload a motion mask."
+            )
+        warn_all(notes)
+        try:  # speed is given at the photo's own resolution
+            speed_here = float(speed) * scale
+        except (TypeError, ValueError):
+            speed_here = speed  # the animator says what is wrong with it
+        clip = animators.load("waterfall")(
+            image,
+            direction=direction,
+            speed=speed_here,
+            second_direction=second_direction,
+            num_frames=num_frames,
+            fps=fps,
+            progress=progress,
+            **masks,
+        )
+        warn_all(clip.warnings)
+        progress(1.0, desc="Encoding video")
+        video, downloads = export_clip(clip, "waterfall", playback)
+        return video, clip.info["motion_preview"], downloads, describe(clip, notes)
+
+    return run_safely("waterfall", work)
+
+
+def _example_photos() -> list[Path]:
+    """Photos from the folder named by ANIMATE_EXAMPLES_DIR (for hosts with real photos)."""
+    folder = os.environ.get("ANIMATE_EXAMPLES_DIR")
+    if not folder or not Path(folder).is_dir():
+        return []
+    photos = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    return photos[:12]
+
+
+def build_waterfall_tab() -> None:
+    gr.Markdown(
+        "Upload a photo, **paint blue** where it flows (water, smoke, clouds), **orange** for "
+        "a second direction and **red** for what must stay still. Direction: 0 = right, "
+        "90 = up, 180 = left, 270 = down. The loop is seamless and keeps the photo's detail."
+    )
+    with gr.Row():
+        with gr.Column():
+            editor = BrushCanvas(
+                label="Photo and brush",
+                type="filepath",
+                format="png",
+                sources=("upload", "clipboard"),
+                brush=gr.Brush(
+                    colors=[MOVE_COLOR, SECOND_COLOR, FREEZE_COLOR],
+                    default_color=MOVE_COLOR,
+                    color_mode="fixed",
+                    default_size=24,
+                ),
+                transforms=(),
+                layers=False,
+                elem_id="waterfall-editor",
+            )
+            with gr.Row():
+                direction = Setting(0, 359, value=270, step=1, label="Direction (degrees)")
+                speed = Setting(0.1, 20, value=2.0, step=0.1, label="Speed (pixels / frame)")
+            with gr.Row():
+                num_frames = Setting(8, 120, value=24, step=1, label="Frames")
+                fps = Setting(1, 60, value=12, step=1, label="Frames per second")
+            with gr.Accordion("More: second direction, masks from files", open=False):
+                second_direction = Setting(
+                    0, 359, value=0, step=1, label="Second direction (orange brush)"
+                )
+                playback = gr.Radio(["loop", "pingpong"], value="loop", label="Play-back")
+                with gr.Row():
+                    mask_file = PhotoUpload(
+                        label="Motion mask (white = moves)", type="filepath", elem_id="waterfall-mask"
+                    )
+                    second_file = PhotoUpload(label="Second-direction mask", type="filepath")
+                    freeze_file = PhotoUpload(label="Freeze mask (white = still)", type="filepath")
+            run = gr.Button("Animate", variant="primary", elem_id="waterfall-run")
+        with gr.Column():
+            video = gr.Video(
+                label="Loop", autoplay=True, loop=True, elem_id="waterfall-video", interactive=False
+            )
+            field = gr.Image(
+                label="Motion field (colour = direction, arrows = speed)",
+                format="png",
+                elem_id="waterfall-field",
+                interactive=False,
+            )
+            downloads = gr.File(label="Downloads: GIF, PNG frames", file_count="multiple")
+            numbers = gr.Markdown(elem_id="waterfall-info")
+    inputs = [editor, mask_file, second_file, freeze_file, direction, speed, second_direction]
+    inputs += [num_frames, fps, playback]
+    run.click(
+        animate_waterfall,
+        inputs=inputs,
+        outputs=[video, field, downloads, numbers],
+        api_name="waterfall",
+    )
+
+    def editor_value(photo: Path, brush: Path | None) -> dict:
+        return {"background": str(photo), "layers": [str(brush)] if brush else [], "composite": None}
+
+    examples = [
+        [editor_value(EXAMPLES / "waterfall.png", EXAMPLES / "waterfall_brush.png"), 270, 3.0, 0],
+        [editor_value(EXAMPLES / "clouds.png", EXAMPLES / "clouds_brush.png"), 0, 1.5, 0],
+    ]
+    examples += [[editor_value(photo, None), 270, 2.0, 0] for photo in _example_photos()]
+    gr.Examples(examples, inputs=[editor, direction, speed, second_direction], label="Examples")
+
+
+# ---------------------------------------------------------------- inbetweening tab
+def animate_inbetween(start, end, method, num_frames, fps, playback, progress=gr.Progress()):
+    def work():
+        if not start or not end:
+            raise gr.Error("Upload both a start frame and an end frame.")
+        first, notes = load_image(start)
+        last, end_notes = load_image(end)
+        notes += [f"End frame: {note}" for note in end_notes]
+        warn_all(notes)
+        loop = playback == "loop"
+        clip = animators.load("inbetween", method)(
+            first, last, num_frames=num_frames, fps=fps, loop=loop, progress=progress
+        )
+        warn_all(clip.warnings)
+        baseline = animators.load("inbetween", "blend")(
+            first, last, num_frames=num_frames, fps=fps, loop=loop
+        )
+        progress(1.0, desc="Encoding video")
+        mode = "pingpong" if playback == "pingpong" else "loop"
+        video, downloads = export_clip(clip, f"inbetween_{clip.info['method']}", mode)
+        baseline_video, _ = export_clip(baseline, "inbetween_blend", mode)
+        return video, baseline_video, downloads, describe(clip, notes)
+
+    return run_safely("inbetween", work)
+
+
+def build_inbetween_tab() -> None:
+    gr.Markdown(
+        "Give a start and an end frame and the exact number of frames to put between them. "
+        "`flow` follows the motion (classical optical flow with occlusion handling); "
+        "`blend` is the plain cross-fade baseline, shown beside the result."
+    )
+    with gr.Row():
+        start = PhotoUpload(label="Start frame", type="filepath", elem_id="inbetween-start")
+        end = PhotoUpload(label="End frame", type="filepath", elem_id="inbetween-end")
+    with gr.Row():
+        method = gr.Dropdown(animators.methods("inbetween"), value="flow", label="Method")
+        num_frames = Setting(1, 60, value=7, step=1, label="Frames between")
+        fps = Setting(1, 60, value=12, step=1, label="Frames per second")
+        playback = gr.Radio(
+            ["forward", "loop", "pingpong"],
+            value="forward",
+            label="Play-back",
+            info="loop: also interpolate from the end back to the start",
+        )
+    run = gr.Button("Interpolate", variant="primary", elem_id="inbetween-run")
+    with gr.Row():
+        video = gr.Video(
+            label="Result", autoplay=True, loop=True, elem_id="inbetween-video", interactive=False
+        )
+        baseline = gr.Video(
+            label="Baseline: linear blend",
+            autoplay=True,
+            loop=True,
+            elem_id="inbetween-baseline",
+            interactive=False,
+        )
+    downloads = gr.File(label="Downloads: GIF, PNG frames", file_count="multiple")
+    numbers = gr.Markdown(elem_id="inbetween-info")
+    run.click(
+        animate_inbetween,
+        inputs=[start, end, method, num_frames, fps, playback],
+        outputs=[video, baseline, downloads, numbers],
+        api_name="inbetween",
+    )
+    examples = [[str(EXAMPLES / "inbetween_start.png"), str(EXAMPLES / "inbetween_end.png")]]
+    photos = _example_photos()
+    examples += [[str(a), str(b)] for a, b in zip(photos[0::2], photos[1::2])]
+    gr.Examples(examples, inputs=[start, end], label="Examples")
+
+
+# ---------------------------------------------------------------- the app
+def build_demo() -> gr.Blocks:
+    with gr.Blocks(title="Animate a photo", delete_cache=(600, KEEP_OUTPUTS_S)) as demo:
+        gr.Markdown(
+            "# Animate a photo\nA still photo in, a short looping video out. "
+            "Numbers beside each result are measured on this server."
+        )
+        with gr.Tabs():
+            with gr.Tab("Waterfall / fluid motion", id="waterfall"):
+                build_waterfall_tab()
+            with gr.Tab("Inbetweening", id="inbetween"):
+                build_inbetween_tab()
+    return demo
+
+
+def create_app() -> gr.Blocks:
+    """The demo with a bounded queue: a few waiting requests, one running at a time."""
+    demo = build_demo()
+    demo.queue(
+        max_size=int(os.environ.get("ANIMATE_QUEUE_SIZE", "16")),
+        default_concurrency_limit=int(os.environ.get("ANIMATE_CONCURRENCY", "1")),
+    )
+    return demo
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    create_app().launch(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        max_file_size="50mb",
+    )
