@@ -31,7 +31,7 @@ from PIL import Image  # noqa: E402
 import animators  # noqa: E402
 from animators.base import AnimatorError, Clip  # noqa: E402
 from animators.export import save_clip  # noqa: E402
-from animators.inputs import load_image, load_mask, source_scale  # noqa: E402
+from animators.inputs import load_image, load_mask, prepare_mask, source_scale  # noqa: E402
 
 LOG = logging.getLogger("animate-app")
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -200,16 +200,17 @@ def masks_from_layers(layer_paths: list[str]) -> dict[str, np.ndarray | None]:
     return {name: (mask if mask.any() else None) for name, mask in found.items()}
 
 
-def _merge(mask_a, mask_b, size_hw):
-    """OR two optional masks after bringing both to size_hw."""
-    from animators.inputs import prepare_mask
+def merge_masks(painted, uploaded, size_hw, name):
+    """OR a brush mask and an uploaded mask after bringing both to size_hw.
 
-    merged = None
-    for mask in (mask_a, mask_b):
-        mask, _ = prepare_mask(mask, size_hw)
+    Returns ((H, W) bool or None, notes about resizing)."""
+    merged, notes = None, []
+    for mask in (painted, uploaded):
+        mask, resize_notes = prepare_mask(mask, size_hw, name)
+        notes += resize_notes
         if mask is not None:
             merged = mask if merged is None else merged | mask
-    return merged
+    return merged, notes
 
 
 def animate_waterfall(
@@ -233,14 +234,15 @@ def animate_waterfall(
         scale = source_scale(background, image)
         painted = masks_from_layers((editor or {}).get("layers") or [])
         size_hw = image.shape[:2]
-        masks = {
-            name: _merge(painted[name], load_mask(path, label) if path else None, size_hw)
-            for name, path, label in (
-                ("mask", mask_file, "motion mask"),
-                ("second_mask", second_mask_file, "second-direction mask"),
-                ("freeze", freeze_file, "freeze mask"),
-            )
-        }
+        masks = {}
+        for name, path, label in (
+            ("mask", mask_file, "motion mask"),
+            ("second_mask", second_mask_file, "second-direction mask"),
+            ("freeze", freeze_file, "freeze mask"),
+        ):
+            uploaded = load_mask(path, label) if path else None
+            masks[name], mask_notes = merge_masks(painted[name], uploaded, size_hw, label)
+            notes += mask_notes
         if masks["mask"] is None and masks["second_mask"] is None:
             raise gr.Error(
                 "Paint the region that should move (blue brush), or upload a motion mask."
@@ -313,7 +315,9 @@ def build_waterfall_tab() -> None:
                 playback = gr.Radio(["loop", "pingpong"], value="loop", label="Play-back")
                 with gr.Row():
                     mask_file = PhotoUpload(
-                        label="Motion mask (white = moves)", type="filepath", elem_id="waterfall-mask"
+                        label="Motion mask (white = moves)",
+                        type="filepath",
+                        elem_id="waterfall-mask",
                     )
                     second_file = PhotoUpload(label="Second-direction mask", type="filepath")
                     freeze_file = PhotoUpload(label="Freeze mask (white = still)", type="filepath")
@@ -340,7 +344,11 @@ def build_waterfall_tab() -> None:
     )
 
     def editor_value(photo: Path, brush: Path | None) -> dict:
-        return {"background": str(photo), "layers": [str(brush)] if brush else [], "composite": None}
+        return {
+            "background": str(photo),
+            "layers": [str(brush)] if brush else [],
+            "composite": None,
+        }
 
     examples = [
         [editor_value(EXAMPLES / "waterfall.png", EXAMPLES / "waterfall_brush.png"), 270, 3.0, 0],
@@ -417,7 +425,7 @@ def build_inbetween_tab() -> None:
     )
     examples = [[str(EXAMPLES / "inbetween_start.png"), str(EXAMPLES / "inbetween_end.png")]]
     photos = _example_photos()
-    examples += [[str(a), str(b)] for a, b in zip(photos[0::2], photos[1::2])]
+    examples += [[str(a), str(b)] for a, b in zip(photos[0::2], photos[1::2], strict=False)]
     gr.Examples(examples, inputs=[start, end], label="Examples")
 
 

@@ -9,7 +9,8 @@ Images are (H, W, 3) uint8 RGB numpy arrays; every animator returns a `Clip`.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .base import AnimatorError, Clip, InputError
 from .checkpoints import CheckpointNotFound

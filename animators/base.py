@@ -6,8 +6,9 @@ Masks are (H, W) arrays, bool or uint8 (non-zero means "painted").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 

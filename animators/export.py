@@ -61,9 +61,20 @@ def write_mp4(frames: np.ndarray, fps: float, path: str | Path) -> Path:
 
 
 def write_gif(frames: np.ndarray, fps: float, path: str | Path) -> Path:
-    """Animated GIF that loops forever; each frame's duration is 1000 / fps ms (10 ms steps)."""
+    """Animated GIF that loops forever; each frame's duration is 1000 / fps ms (10 ms steps).
+
+    One 256-colour palette is built from a sample of the frames and shared by all of them,
+    which is fast and keeps still regions from flickering between frames.
+    """
     path = Path(path)
-    images = [Image.fromarray(frame) for frame in frames]
+    sample = frames[:: max(1, len(frames) // 8)][:8]
+    palette = Image.fromarray(np.concatenate(list(sample), axis=0)).quantize(
+        256, method=Image.Quantize.FASTOCTREE
+    )
+    images = [
+        Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
+        for frame in frames
+    ]
     duration = max(20, int(round(1000.0 / float(fps) / 10.0)) * 10)
     images[0].save(
         path,
@@ -83,7 +94,7 @@ def write_zip(frames: np.ndarray, path: str | Path) -> Path:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for index, frame in enumerate(frames):
             buffer = io.BytesIO()
-            Image.fromarray(frame).save(buffer, format="PNG")
+            Image.fromarray(frame).save(buffer, format="PNG", compress_level=1)
             archive.writestr(f"frame_{index:04d}.png", buffer.getvalue())
     return path
 
@@ -101,7 +112,9 @@ def save_clip(clip: Clip, path: str | Path, playback: str = "loop") -> Path:
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
     if kind not in FORMATS:
-        raise InputError(f"The output must end with one of .{', .'.join(FORMATS)}; got {path.name}.")
+        raise InputError(
+            f"The output must end with one of .{', .'.join(FORMATS)}; got {path.name}."
+        )
     frames = playback_frames(clip.frames, playback)
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "mp4":

@@ -10,7 +10,7 @@ Methods
 from __future__ import annotations
 
 import time as _time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image
@@ -50,7 +50,8 @@ def flow_frames(start: np.ndarray, end: np.ndarray, preset: str = "medium") -> F
         weight_end = t * (1.0 - backward_warp(hidden_in_end, flow_t0, grid)) + 1e-4
         total = weight_start + weight_end
         return (
-            from_start * (weight_start / total)[..., None] + from_end * (weight_end / total)[..., None]
+            from_start * (weight_start / total)[..., None]
+            + from_end * (weight_end / total)[..., None]
         )
 
     return frame_at
@@ -83,7 +84,9 @@ class Inbetweener:
 
     def __init__(self, method: str = "flow", limits: Limits | None = None) -> None:
         if method not in METHODS:
-            raise InputError(f"Unknown inbetweening method {method!r}; use one of {', '.join(METHODS)}.")
+            raise InputError(
+                f"Unknown inbetweening method {method!r}; use one of {', '.join(METHODS)}."
+            )
         self.method = method
         self.make_frames = METHODS[method]
         self.limits = limits or Limits.from_env()
@@ -112,7 +115,9 @@ class Inbetweener:
         for leg, (first, last) in enumerate(legs):
             frame_at = self.make_frames(to_float(first), to_float(last))
             for index in range(1, num_frames + 1):
-                report(progress, (leg * num_frames + index) / (len(legs) * num_frames), "Interpolating")
+                report(
+                    progress, (leg * num_frames + index) / (len(legs) * num_frames), "Interpolating"
+                )
                 frames.append(to_uint8(frame_at(index / (num_frames + 1))))
             if leg == 0:
                 frames.append(end)

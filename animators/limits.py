@@ -31,7 +31,7 @@ class Limits:
 
     max_side: int = 1024
     min_side: int = 32
-    max_input_pixels: int = 200_000_000
+    max_input_pixels: int = 150_000_000
     max_output_frames: int = 240
     max_fps: float = 60.0
 

@@ -152,8 +152,10 @@ def splat(
     Returns (sum of values (H, W, C), number of pixels that landed (H, W)), float32.
     Points landing outside the grid are dropped.
     """
-    xi = np.rint(x).astype(np.int64)
-    yi = np.rint(y).astype(np.int64)
+    # floor(x + 0.5), not np.rint: rint rounds halves to even, which would make a uniform
+    # half-pixel shift land pairs of pixels on one target and leave holes between them.
+    xi = np.floor(x + 0.5).astype(np.int64)
+    yi = np.floor(y + 0.5).astype(np.int64)
     keep = (xi >= 0) & (xi < width) & (yi >= 0) & (yi < height)
     index = yi * width + xi
     if not keep.all():
@@ -182,9 +184,12 @@ def fill_holes(sums: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndar
         left, right = max(hole_cols.min() - 1, 0), hole_cols.max() + 2
         near_sums = cv2.boxFilter(sums[top:bottom, left:right], -1, (3, 3), normalize=False)
         near_count = cv2.boxFilter(count[top:bottom, left:right], -1, (3, 3), normalize=False)
+        near_sums = near_sums.reshape(*near_count.shape, -1)  # OpenCV drops a single channel
         local_r, local_c = hole_rows - top, hole_cols - left
         landed = near_count[local_r, local_c]
-        color[hole_rows, hole_cols] = near_sums[local_r, local_c] / np.maximum(landed, 1e-6)[:, None]
+        color[hole_rows, hole_cols] = (
+            near_sums[local_r, local_c] / np.maximum(landed, 1e-6)[:, None]
+        )
         coverage[hole_rows, hole_cols] = np.minimum(landed, 1.0)
     return color, coverage
 
@@ -205,13 +210,13 @@ def forward_weight(time: float, phases: np.ndarray, crossfade: float) -> np.ndar
     """Weight of the forward splat at loop time `time` in [0, 1], per pixel.
 
     Each pixel cross-fades from the forward splat (weight 1) to the backward splat (weight 0)
-    over a window of length `crossfade` (fraction of the loop) centred on its own phase;
-    crossfade = 1 is the plain global linear cross-fade 1 - time. Weight is exactly 1 at
-    time 0 and exactly 0 at time 1 for every pixel.
+    linearly over a window of length `crossfade` (fraction of the loop) centred on its own
+    phase; crossfade = 1 is the plain global linear cross-fade 1 - time. Weight is exactly 1
+    at time 0 and exactly 0 at time 1 for every pixel.
     """
     width = float(np.clip(crossfade, 1e-3, 1.0))
     centre = width / 2 + (1 - width) * phases
-    return (1.0 - _smoothstep((time - centre) / width + 0.5)).astype(np.float32)
+    return (1.0 - np.clip((time - centre) / width + 0.5, 0.0, 1.0)).astype(np.float32)
 
 
 def _bounding_box(mask: np.ndarray, margin: int) -> tuple[slice, slice]:

@@ -49,7 +49,9 @@ def _mix(base: np.ndarray, color, alpha: np.ndarray) -> np.ndarray:
     return base * (1 - alpha[..., None]) + np.asarray(color, np.float32) * alpha[..., None]
 
 
-def render_waterfall(height: int = 512, width: int = 768) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def render_waterfall(
+    height: int = 512, width: int = 768
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(image uint8 RGB, falling-water mask bool, pool mask bool)."""
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     sky = np.stack([150 + 60 * ys / height, 190 + 40 * ys / height, np.full_like(ys, 240)], -1)

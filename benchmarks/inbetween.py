@@ -1,0 +1,251 @@
+"""Two-frame inbetweening on real video: how well each method predicts a held-back frame.
+
+For every DAVIS sequence and every gap g in (1, 2), triplets (t - g, t, t + g) are taken every
+`--stride` frames (the same middle frames t for both gaps). Each method gets frames t - g and
+t + g, resized to each benchmark size, and predicts the middle one:
+
+    animators.load("inbetween", method=m)(a, b, num_frames=1).frames[1]
+
+Measured per (method, gap, size):
+- PSNR (dB) and SSIM of the prediction against the true frame t (`animators.metrics`),
+  averaged over the triplets; the per-sequence PSNR averages go into the JSON too;
+- milliseconds per frame on the CPU: the median wall-clock time of the whole call (flow
+  estimation included; with num_frames=1 the call makes one frame). The JSON also has the
+  process CPU time (all threads) and each method's time relative to "blend" measured in the
+  same run, which is steadier than the raw times when the machine is busy.
+
+    python -m benchmarks.inbetween [--data DIR] [--sequences a,b] [--stride K]
+                                   [--methods blend,flow] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import animators
+from animators import metrics
+
+from .common import DEFAULT_DATA, RESULTS, machine, read_rgb, require_dir, resize, write_json
+
+GAPS = (1, 2)
+SIZES = ((448, 256), (854, 480))  # (width, height)
+DEFAULT_STRIDE = 4
+
+
+def cell_key(gap: int, size: tuple[int, int]) -> str:
+    return f"gap{gap}_{size[0]}x{size[1]}"
+
+
+def list_sequences(data: Path, wanted: str | None) -> list[str]:
+    """Sequence folder names under `data` (those given by --sequences, if any), sorted."""
+    available = sorted(p.name for p in data.iterdir() if p.is_dir() and any(p.glob("*.jpg")))
+    if not wanted:
+        if not available:
+            sys.exit(f"No sequence folders with .jpg frames under {data}.")
+        return available
+    chosen = [name.strip() for name in wanted.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in available]
+    if unknown:
+        sys.exit(f"Unknown sequence(s) {', '.join(unknown)}; available: {', '.join(available)}.")
+    return chosen
+
+
+def middle_frames(num_frames: int, stride: int) -> list[int]:
+    """Indices t such that t - max gap and t + max gap are frames, every `stride` frames."""
+    reach = max(GAPS)
+    return list(range(reach, num_frames - reach, stride))
+
+
+def predict(animator, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The predicted middle frame, wall-clock ms and process CPU ms of the whole call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    frame = animator(start, end, num_frames=1).frames[1]
+    return frame, 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
+
+
+def run(data: Path, sequences: list[str], stride: int, methods: list[str]) -> dict:
+    """Evaluate every method on every triplet; returns the per-triplet records and summaries."""
+    animator_for = {method: animators.load("inbetween", method=method) for method in methods}
+    records: list[dict] = []
+    triplet_counts: dict[str, int] = {}
+    warmed = False
+    began = time.perf_counter()
+    for sequence in sequences:
+        paths = sorted((data / sequence).glob("*.jpg"))
+        middles = middle_frames(len(paths), stride)
+        triplet_counts[sequence] = len(middles)
+        needed = sorted({t + d for t in middles for g in GAPS for d in (-g, 0, g)})
+        full = {index: read_rgb(paths[index]) for index in needed}
+        for size in SIZES:
+            frames = {index: resize(image, *size) for index, image in full.items()}
+            if not warmed and middles:  # first calls pay one-off set-up costs; not timed
+                for animator in animator_for.values():
+                    animator(frames[middles[0] - 1], frames[middles[0] + 1], num_frames=1)
+            for gap in GAPS:
+                for t in middles:
+                    start, truth, end = frames[t - gap], frames[t], frames[t + gap]
+                    for method, animator in animator_for.items():
+                        prediction, wall_ms, cpu_ms = predict(animator, start, end)
+                        records.append(
+                            {
+                                "sequence": sequence,
+                                "t": t,
+                                "cell": cell_key(gap, size),
+                                "method": method,
+                                "psnr": metrics.psnr(prediction, truth),
+                                "ssim": metrics.ssim(prediction, truth),
+                                "wall_ms": wall_ms,
+                                "cpu_ms": cpu_ms,
+                            }
+                        )
+        warmed = warmed or bool(middles)
+        print(
+            f"  {sequence}: {len(middles)} triplets per gap "
+            f"({time.perf_counter() - began:.0f} s so far)",
+            flush=True,
+        )
+    return {"records": records, "triplets_per_gap": triplet_counts}
+
+
+def summarise(records: list[dict], methods: list[str], sequences: list[str]) -> dict:
+    """Averages per (method, gap, size), per-sequence PSNR, and differences to "blend"."""
+
+    def select(method: str, key: str, sequence: str | None = None) -> list[dict]:
+        return [
+            r
+            for r in records
+            if r["method"] == method
+            and r["cell"] == key
+            and (sequence is None or r["sequence"] == sequence)
+        ]
+
+    keys = [cell_key(gap, size) for gap in GAPS for size in SIZES]
+    summary: dict[str, dict] = {}
+    per_sequence: dict[str, dict] = {}
+    for method in methods:
+        summary[method] = {}
+        for key in keys:
+            rows = select(method, key)
+            summary[method][key] = {
+                "psnr": round(statistics.fmean(r["psnr"] for r in rows), 3),
+                "ssim": round(statistics.fmean(r["ssim"] for r in rows), 4),
+                "ms_per_frame": round(statistics.median(r["wall_ms"] for r in rows), 2),
+                "cpu_ms_per_frame": round(statistics.median(r["cpu_ms"] for r in rows), 2),
+                "triplets": len(rows),
+            }
+        for sequence in sequences:
+            per_sequence.setdefault(sequence, {})[method] = {
+                key: round(statistics.fmean(r["psnr"] for r in select(method, key, sequence)), 3)
+                for key in keys
+            }
+    versus_blend: dict[str, dict] = {}
+    if "blend" in methods:
+        for method in methods:
+            if method == "blend":
+                continue
+            versus_blend[method] = {
+                key: {
+                    "psnr_gain_db": round(
+                        summary[method][key]["psnr"] - summary["blend"][key]["psnr"], 3
+                    ),
+                    "time_ratio": round(
+                        summary[method][key]["ms_per_frame"]
+                        / max(summary["blend"][key]["ms_per_frame"], 1e-9),
+                        2,
+                    ),
+                }
+                for key in keys
+            }
+    return {"summary": summary, "per_sequence_psnr": per_sequence, "versus_blend": versus_blend}
+
+
+def print_table(summary: dict, versus_blend: dict) -> None:
+    keys = [(gap, size) for gap in GAPS for size in SIZES]
+    group = 22
+    print(
+        f"{'':8}"
+        + " | ".join(f"gap {gap}, {size[0]}x{size[1]}".center(group) for gap, size in keys)
+    )
+    print(f"{'method':8}" + " | ".join(f"{'PSNR':>6} {'SSIM':>6} {'ms':>8}" for _ in keys))
+    for method, cells in summary.items():
+        values = []
+        for gap, size in keys:
+            cell = cells[cell_key(gap, size)]
+            values.append(f"{cell['psnr']:6.2f} {cell['ssim']:6.4f} {cell['ms_per_frame']:8.1f}")
+        print(f"{method:8}" + " | ".join(values))
+    for method, gains in versus_blend.items():
+        at_gap2 = ", ".join(
+            f"{gains[cell_key(2, size)]['psnr_gain_db']:+.2f} dB ({size[0]}x{size[1]})"
+            for size in SIZES
+        )
+        print(f"{method} - blend at gap 2: {at_gap2}")
+        ratios = ", ".join(
+            f"{gains[cell_key(gap, size)]['time_ratio']:.1f}x (gap {gap}, {size[0]}x{size[1]})"
+            for gap, size in keys
+        )
+        print(f"{method} / blend time: {ratios}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.inbetween", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="DAVIS frames folder")
+    parser.add_argument("--sequences", help="comma-separated subset of sequences (default: all)")
+    parser.add_argument(
+        "--stride", type=int, default=DEFAULT_STRIDE, help="take a triplet every K frames"
+    )
+    parser.add_argument("--methods", default="blend,flow", help="comma-separated inbetween methods")
+    parser.add_argument("--out", type=Path, default=RESULTS / "inbetween.json")
+    args = parser.parse_args(argv)
+
+    data = require_dir(args.data)
+    if args.stride < 1:
+        sys.exit("The stride must be a whole number of at least 1.")
+    sequences = list_sequences(data, args.sequences)
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = [m for m in methods if m not in animators.methods("inbetween")]
+    if unknown or not methods:
+        sys.exit(
+            f"Unknown inbetween method(s) {', '.join(unknown) or '(none given)'}; "
+            f"available: {', '.join(animators.methods('inbetween'))}."
+        )
+
+    print(f"inbetween benchmark: {len(sequences)} sequences, stride {args.stride}, {methods}")
+    began = time.perf_counter()
+    result = run(data, sequences, args.stride, methods)
+    seconds = time.perf_counter() - began
+    counts = result["triplets_per_gap"]
+    total = sum(counts.values())
+    print(
+        f"triplets used: {total} per gap, {total * len(GAPS)} in all "
+        f"({len(SIZES)} sizes x {len(methods)} methods each); {seconds:.0f} s"
+    )
+    report = summarise(result["records"], methods, sequences)
+    print_table(report["summary"], report["versus_blend"])
+    write_json(
+        {
+            "benchmark": "inbetween",
+            "data": str(data),
+            "sequences": sequences,
+            "stride": args.stride,
+            "gaps": list(GAPS),
+            "sizes": [f"{w}x{h}" for w, h in SIZES],
+            "methods": methods,
+            "triplets_per_gap": counts,
+            "seconds": round(seconds, 1),
+            "machine": machine(),
+            **report,
+        },
+        args.out,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""The app, launched in-process and called through `gradio_client` like an API user would."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import imageio.v2 as imageio
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+import app
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+START = str(EXAMPLES / "inbetween_start.png")
+END = str(EXAMPLES / "inbetween_end.png")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    demo = app.create_app()
+    demo.launch(
+        prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=_free_port()
+    )
+    try:
+        yield Client(demo.local_url, analytics_enabled=False, verbose=False)
+    finally:
+        demo.close()
+
+
+def _editor(photo: str, layers: list[str] | None = None) -> dict:
+    return {
+        "background": handle_file(photo),
+        "layers": [handle_file(layer) for layer in layers or []],
+        "composite": None,
+    }
+
+
+def waterfall(client, editor, mask=None, *, direction=270, speed=2.0, frames=12, fps=12):
+    return client.predict(
+        editor,
+        handle_file(mask) if mask else None,
+        None,
+        None,
+        direction,
+        speed,
+        0,
+        frames,
+        fps,
+        "loop",
+        api_name="/waterfall",
+    )
+
+
+def inbetween(client, start=START, end=END, *, method="flow", frames=3, fps=12, playback="forward"):
+    return client.predict(
+        handle_file(start), handle_file(end), method, frames, fps, playback, api_name="/inbetween"
+    )
+
+
+def _video_frames(path: str) -> tuple[int, tuple[int, int], float]:
+    reader = imageio.get_reader(path, format="FFMPEG")
+    meta = reader.get_meta_data()
+    count = sum(1 for _ in reader)
+    reader.close()
+    return count, tuple(meta["size"]), float(meta["fps"])
+
+
+def test_waterfall_from_brush_layer(client):
+    editor = _editor(str(EXAMPLES / "waterfall.png"), [str(EXAMPLES / "waterfall_brush.png")])
+    video, preview, downloads, numbers = waterfall(client, editor, frames=16)
+    count, size, fps = _video_frames(video)
+    assert (count, size, fps) == (16, (768, 512), 12.0)
+    assert np.asarray(Image.open(preview)).shape == (512, 768, 3)
+    assert sorted(Path(p).suffix for p in downloads) == [".gif", ".zip"]
+    assert "loop seam" in numbers and "16 frames" in numbers
+
+
+def test_waterfall_mask_file_and_speed_at_source_resolution(client, tmp_path):
+    # A 1600 px photo is scaled to 1024 px; the mask file is given at another size.
+    photo = np.asarray(Image.open(EXAMPLES / "clouds.png").resize((1600, 900)))
+    Image.fromarray(photo).save(tmp_path / "big.png")
+    mask = Image.open(EXAMPLES / "clouds_mask.png").resize((400, 225))
+    mask.save(tmp_path / "mask.png")
+    video, _, _, numbers = waterfall(
+        client, _editor(str(tmp_path / "big.png")), str(tmp_path / "mask.png")
+    )
+    count, size, _ = _video_frames(video)
+    assert count == 12 and size == (1024, 576)
+    assert "scaled from 1600x900 to 1024x576" in numbers
+    assert "resized" in numbers
+
+
+def test_waterfall_without_paint_asks_for_it(client):
+    with pytest.raises(AppError, match="Paint the region"):
+        waterfall(client, _editor(str(EXAMPLES / "waterfall.png")))
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"frames": 0}, "number of frames must be a whole number from 8 to 120"),
+        ({"frames": 10000}, "from 8 to 120"),
+        ({"frames": -5}, "from 8 to 120"),
+        ({"fps": 0}, "frame rate"),
+        ({"fps": -2}, "frame rate"),
+        ({"speed": 1e9}, "speed"),
+    ],
+)
+def test_waterfall_absurd_settings(client, settings, message):
+    editor = _editor(str(EXAMPLES / "clouds.png"), [str(EXAMPLES / "clouds_brush.png")])
+    with pytest.raises(AppError, match=message):
+        waterfall(client, editor, **settings)
+
+
+def test_inbetween_exact_frames_and_baseline(client):
+    video, baseline, downloads, numbers = inbetween(client, frames=5)
+    assert _video_frames(video)[:2] == (7, (640, 360))
+    assert _video_frames(baseline)[:2] == (7, (640, 360))
+    assert "ms per generated frame" in numbers
+    with Image.open(next(p for p in downloads if p.endswith(".gif"))) as gif:
+        assert gif.n_frames == 7
+
+
+def test_inbetween_loop_and_pingpong_counts(client):
+    looped, *_ = inbetween(client, frames=3, playback="loop")
+    assert _video_frames(looped)[0] == 8  # start, 3, end, 3 back
+    pingpong, *_ = inbetween(client, frames=3, playback="pingpong")
+    assert _video_frames(pingpong)[0] == 8  # 5 forward + 3 back
+
+
+def test_inbetween_resizes_end_frame_and_says_so(client, tmp_path):
+    Image.open(END).resize((320, 200)).save(tmp_path / "small_end.png")
+    _, _, _, numbers = inbetween(client, end=str(tmp_path / "small_end.png"), frames=1)
+    assert "resized to the start frame's 640x360" in numbers
+
+
+@pytest.mark.parametrize(
+    "frames, fps, message",
+    [
+        (0, 12, "from 1 to 60"),
+        (10000, 12, "from 1 to 60"),
+        (3, 0, "frame rate"),
+        (3, -1, "frame rate"),
+    ],
+)
+def test_inbetween_absurd_settings(client, frames, fps, message):
+    with pytest.raises(AppError, match=message):
+        inbetween(client, frames=frames, fps=fps)
+
+
+def test_bad_files_get_one_sentence_and_server_keeps_serving(client, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a picture")
+    with pytest.raises(AppError, match="is not an image this app can read"):
+        inbetween(client, start=str(text))
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(Path(START).read_bytes()[:3000])
+    with pytest.raises(AppError, match="damaged|could not be"):
+        inbetween(client, start=str(broken))
+    tiny = tmp_path / "tiny.png"
+    Image.new("RGB", (20, 20), "red").save(tiny)
+    with pytest.raises(AppError, match="at least 32 pixels"):
+        inbetween(client, end=str(tiny))
+    # After all that, a normal request still works.
+    video, *_ = inbetween(client, frames=1)
+    assert _video_frames(video)[0] == 3
+
+
+def test_animated_gif_uses_first_frame(client, tmp_path):
+    first = Image.open(START)
+    second = Image.open(END)
+    first.save(tmp_path / "anim.gif", save_all=True, append_images=[second], duration=100)
+    _, _, _, numbers = inbetween(client, start=str(tmp_path / "anim.gif"), frames=1)
+    assert "first frame is used" in numbers
+
+
+@pytest.mark.slow
+def test_huge_image_is_scaled_not_refused(client, tmp_path):
+    huge = tmp_path / "huge.jpg"
+    Image.new("RGB", (12000, 12000), (90, 140, 200)).save(huge, quality=50)
+    _, _, _, numbers = inbetween(client, start=str(huge), end=str(huge), method="blend", frames=1)
+    assert "scaled from 12000x12000 to 1024x1024" in numbers

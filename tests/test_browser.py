@@ -1,0 +1,111 @@
+"""One real-browser pass: headless Chromium uploads a photo in each tab, presses the button
+and finds a video that plays. Set ANIMATE_SCREENSHOTS=DIR to keep screenshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--autoplay-policy=no-user-gesture-required",
+]
+PLAYING = """(selector) => {
+    const video = document.querySelector(selector);
+    return !!video && video.readyState >= 2 && !video.paused && video.currentTime > 0
+        && video.videoWidth > 0;
+}"""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    demo = app.create_app()
+    demo.launch(
+        prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=_free_port()
+    )
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1100},
+        )
+        browser_page = context.new_page()
+        browser_page.goto(demo.local_url, wait_until="networkidle")
+        yield browser_page
+        context.close()
+    demo.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _screenshot(page, name: str) -> None:
+    folder = os.environ.get("ANIMATE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def test_waterfall_tab_plays_a_video(page):
+    page.locator("#waterfall-editor input[type=file]").first.set_input_files(
+        str(EXAMPLES / "waterfall.png")
+    )
+    page.get_by_text("More: second direction, masks from files").click()
+    page.locator("#waterfall-mask input[type=file]").first.set_input_files(
+        str(EXAMPLES / "waterfall_mask.png")
+    )
+    page.locator("#waterfall-mask img").first.wait_for(state="visible", timeout=30_000)
+    page.locator("#waterfall-editor canvas").first.wait_for(state="visible", timeout=30_000)
+    page.locator("#waterfall-run").click()
+    page.wait_for_function(PLAYING, arg="#waterfall-video video", timeout=90_000)
+    assert page.locator("#waterfall-field img").count() == 1
+    assert "loop seam" in page.locator("#waterfall-info").inner_text()
+    _screenshot(page, "waterfall_tab.png")
+
+
+def test_inbetween_tab_plays_a_video(page):
+    page.get_by_role("tab", name="Inbetweening").click()
+    page.locator("#inbetween-start input[type=file]").first.set_input_files(
+        str(EXAMPLES / "inbetween_start.png")
+    )
+    page.locator("#inbetween-end input[type=file]").first.set_input_files(
+        str(EXAMPLES / "inbetween_end.png")
+    )
+    for box in ("#inbetween-start", "#inbetween-end"):  # wait for both uploads to finish
+        page.locator(f"{box} img").first.wait_for(state="visible", timeout=30_000)
+    page.locator("#inbetween-run").click()
+    page.wait_for_function(PLAYING, arg="#inbetween-video video", timeout=90_000)
+    page.wait_for_function(PLAYING, arg="#inbetween-baseline video", timeout=30_000)
+    assert "9 frames" in page.locator("#inbetween-info").inner_text()
+    _screenshot(page, "inbetween_tab.png")

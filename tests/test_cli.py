@@ -1,0 +1,94 @@
+"""The command line: `python -m animators <task> ... -o out.<ext>`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from animators.__main__ import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_inbetween_writes_npz_with_exact_frames(tmp_path):
+    out = tmp_path / "clip.npz"
+    code = main(
+        [
+            "inbetween",
+            str(EXAMPLES / "inbetween_start.png"),
+            str(EXAMPLES / "inbetween_end.png"),
+            "-n",
+            "5",
+            "--method",
+            "blend",
+            "--fps",
+            "8",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    data = np.load(out)
+    assert data["frames"].shape == (7, 360, 640, 3) and data["frames"].dtype == np.uint8
+    assert float(data["fps"]) == 8.0
+    start = np.asarray(Image.open(EXAMPLES / "inbetween_start.png").convert("RGB"))
+    assert np.array_equal(data["frames"][0], start)
+
+
+def test_waterfall_with_mask_and_freeze(tmp_path):
+    photo = EXAMPLES / "waterfall.png"
+    freeze = np.zeros((512, 768), np.uint8)
+    freeze[200:260, 340:420] = 255  # a rock in the middle of the falling water
+    Image.fromarray(freeze).save(tmp_path / "freeze.png")
+    out = tmp_path / "loop.npz"
+    code = main(
+        [
+            "waterfall",
+            str(photo),
+            "--mask",
+            str(EXAMPLES / "waterfall_mask.png"),
+            "--freeze",
+            str(tmp_path / "freeze.png"),
+            "--direction",
+            "270",
+            "--speed",
+            "3",
+            "-n",
+            "8",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    frames = np.load(out)["frames"]
+    image = np.asarray(Image.open(photo).convert("RGB"))
+    assert frames.shape == (8, 512, 768, 3)
+    assert (frames[:, 200:260, 340:420] == image[200:260, 340:420]).all()
+    assert not (frames[4] == image).all()
+
+
+def test_errors_are_one_line_and_exit_2(tmp_path):
+    text = tmp_path / "x.txt"
+    text.write_text("hello")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "animators",
+            "inbetween",
+            str(text),
+            str(text),
+            "-o",
+            str(tmp_path / "o.mp4"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: x.txt is not an image")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,181 @@
+"""animators.inbetween through animators.load("inbetween", method=...): frame counts, exact
+end frames, flow interpolation lands half-way, and input checks."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from helpers import textured_image
+
+import animators
+from animators import InputError
+from animators.inbetween import Inbetweener
+from animators.metrics import psnr, sharpness_ratio
+
+H, W = 64, 80
+METHODS = ["flow", "blend"]
+SHIFT_X, SHIFT_Y = 8, 4  # the window moves by this, so the content moves by minus this
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[np.ndarray, np.ndarray]:
+    return textured_image(seed=20, height=H, width=W), textured_image(seed=21, height=H, width=W)
+
+
+@pytest.fixture(scope="module")
+def panned():
+    """Two windows of one larger texture, offset by (SHIFT_X, SHIFT_Y), and the true midpoint."""
+    scene = textured_image(seed=5, height=160, width=200)
+    height, width, top, left = 96, 128, 24, 24
+
+    def window(dx: int, dy: int) -> np.ndarray:
+        return np.ascontiguousarray(
+            scene[top + dy : top + dy + height, left + dx : left + dx + width]
+        )
+
+    return window(0, 0), window(SHIFT_X, SHIFT_Y), window(SHIFT_X // 2, SHIFT_Y // 2)
+
+
+def shift_between(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
+    gray = [cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float64) for image in (before, after)]
+    window = cv2.createHanningWindow((before.shape[1], before.shape[0]), cv2.CV_64F)
+    (dx, dy), _ = cv2.phaseCorrelate(gray[0], gray[1], window)
+    return dx, dy
+
+
+def test_methods_are_registered():
+    assert animators.methods("inbetween") == ["flow", "blend"]
+    assert animators.load("inbetween").method == "flow"  # the default
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("num_frames", [1, 2, 5, 7])
+def test_frame_count_and_exact_ends(pair, method, num_frames):
+    start, end = pair
+    clip = animators.load("inbetween", method=method)(start, end, num_frames=num_frames, fps=9)
+    assert clip.frames.shape == (num_frames + 2, H, W, 3)
+    assert clip.fps == 9.0
+    np.testing.assert_array_equal(clip.frames[0], start)
+    np.testing.assert_array_equal(clip.frames[-1], end)
+    assert clip.info["method"] == method
+    assert clip.warnings == []
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("num_frames", [1, 3])
+def test_loop_goes_there_and_back(pair, method, num_frames):
+    start, end = pair
+    clip = animators.load("inbetween", method=method)(start, end, num_frames=num_frames, loop=True)
+    assert clip.num_frames == 2 * (num_frames + 1)
+    np.testing.assert_array_equal(clip.frames[0], start)
+    np.testing.assert_array_equal(clip.frames[num_frames + 1], end)
+    # The way back mirrors the way there, so the frame after the last would be the start again.
+    for index in range(1, num_frames + 1):
+        there = clip.frames[index].astype(int)
+        back = clip.frames[2 * (num_frames + 1) - index].astype(int)
+        assert np.abs(there - back).mean() < 2.0, index
+    if num_frames > 1:
+        last = clip.frames[-1].astype(int)
+        assert np.abs(last - start).mean() < np.abs(last - end).mean()
+
+
+def test_blend_frames_are_the_linear_mix(pair):
+    start, end = pair
+    clip = animators.load("inbetween", method="blend")(start, end, num_frames=3)
+    for index in (1, 2, 3):
+        t = index / 4
+        expected = np.rint(((1 - t) * start / 255.0 + t * end / 255.0) * 255.0)
+        assert np.abs(clip.frames[index].astype(float) - expected).max() <= 1
+
+
+def test_flow_lands_half_way_and_blend_does_not(panned):
+    start, end, truth = panned
+    assert shift_between(start, end) == pytest.approx((-SHIFT_X, -SHIFT_Y), abs=0.3)
+
+    flow = animators.load("inbetween", method="flow")(start, end, num_frames=1).frames[1]
+    blend = animators.load("inbetween", method="blend")(start, end, num_frames=1).frames[1]
+
+    dx, dy = shift_between(start, flow)
+    assert dx == pytest.approx(-SHIFT_X / 2, abs=1.0)
+    assert dy == pytest.approx(-SHIFT_Y / 2, abs=1.0)
+    inner = (slice(8, -8), slice(8, -8))  # leave out borders that enter/leave the view
+    flow_psnr = psnr(flow[inner], truth[inner])
+    blend_psnr = psnr(blend[inner], truth[inner])
+    assert flow_psnr > 35.0
+    assert flow_psnr > blend_psnr + 10.0
+    # A cross-fade is a double exposure, not a sharp shifted copy.
+    assert sharpness_ratio(flow[None][(slice(None), *inner)], truth[inner]) > 0.9
+    assert sharpness_ratio(blend[None][(slice(None), *inner)], truth[inner]) < 0.7
+
+
+def test_flow_frames_move_steadily(panned):
+    start, end, _ = panned
+    clip = animators.load("inbetween", method="flow")(start, end, num_frames=3)
+    for index in (1, 2, 3):
+        dx, dy = shift_between(start, clip.frames[index])
+        assert dx == pytest.approx(-SHIFT_X * index / 4, abs=1.0)
+        assert dy == pytest.approx(-SHIFT_Y * index / 4, abs=1.0)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_end_of_another_size_is_resized_with_a_warning(pair, method):
+    start, _ = pair
+    end = textured_image(seed=22, height=48, width=72)
+    clip = animators.load("inbetween", method=method)(start, end, num_frames=2)
+    assert clip.frames.shape == (4, H, W, 3)
+    assert any("72x48" in note and f"{W}x{H}" in note for note in clip.warnings)
+
+
+def test_large_inputs_are_scaled_with_a_warning():
+    inbetween = animators.inbetween.Inbetweener(
+        "blend", limits=animators.limits.Limits(max_side=64)
+    )
+    start = textured_image(seed=1, height=64, width=128)
+    clip = inbetween(start, start, num_frames=1)
+    assert clip.size == (64, 32)
+    assert any("128x64" in note for note in clip.warnings)
+    assert any(note.startswith("End frame:") for note in clip.warnings)
+
+
+def test_progress_is_reported(pair):
+    calls = []
+    animators.load("inbetween", method="flow")(
+        *pair, num_frames=3, progress=lambda fraction, desc="": calls.append((fraction, desc))
+    )
+    fractions = [fraction for fraction, _ in calls]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+
+
+@pytest.mark.parametrize("num_frames", [0, 61, -1, 10000, 2.5, "many"])
+def test_bad_frame_counts_are_refused(pair, num_frames):
+    with pytest.raises(InputError, match="in-between frames") as caught:
+        animators.load("inbetween", method="blend")(*pair, num_frames=num_frames)
+    assert "1 to 60" in str(caught.value)
+
+
+@pytest.mark.parametrize("fps", [0, -2, 1000])
+def test_bad_fps_is_refused(pair, fps):
+    with pytest.raises(InputError, match="frame rate"):
+        animators.load("inbetween", method="blend")(*pair, num_frames=1, fps=fps)
+
+
+def test_tiny_or_broken_inputs_are_refused(pair):
+    start, _ = pair
+    with pytest.raises(InputError, match="32"):
+        animators.load("inbetween", method="blend")(start, start[:20, :20], num_frames=1)
+    broken = start.astype(np.float32) / 255.0
+    broken[0, 0, 0] = np.nan
+    with pytest.raises(InputError, match="NaN"):
+        animators.load("inbetween", method="flow")(broken, start, num_frames=1)
+
+
+def test_unknown_method_or_task_is_refused():
+    with pytest.raises(InputError, match="flow, blend") as caught:
+        animators.load("inbetween", method="magic")
+    assert "magic" in str(caught.value)
+    with pytest.raises(InputError, match="nope"):
+        animators.load("nope")
+    with pytest.raises(InputError):
+        Inbetweener("magic")

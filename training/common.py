@@ -1,0 +1,106 @@
+"""What every training script shares: device choice, seeding, resumable run folders, and
+writing the small inference checkpoint through `animators.checkpoints`.
+
+A run folder (`runs/NAME/`, git-ignored) holds:
+- state.pt       full resumable state (model, optimiser, step, RNG), torch.save'd by us and
+                 read back with weights_only=True (no arbitrary unpickling)
+- samples/       sample grids written during training
+- log.jsonl      one JSON line per logged step
+The committed checkpoint (`checkpoints/<task>/<model>/`) is exported from a run with
+`export_checkpoint`, as fp16 safetensors + config.json + metrics.json.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from animators.checkpoints import save_checkpoint
+
+
+def pick_device(requested: str | None = None) -> torch.device:
+    """`requested` if given, else CUDA when available, else the CPU."""
+    if requested:
+        return torch.device(requested)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, numpy and torch (CPU and CUDA) for repeatable runs."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.cuda.manual_seed_all(seed)
+
+
+def _numpy_rng_state() -> dict[str, Any]:
+    """numpy's global RNG state as plain types (loadable with weights_only=True)."""
+    _, keys, position, has_gauss, cached_gaussian = np.random.get_state()
+    return {
+        "keys": keys.tolist(),
+        "position": int(position),
+        "has_gauss": int(has_gauss),
+        "cached_gaussian": float(cached_gaussian),
+    }
+
+
+class RunFolder:
+    """A training run's folder: resumable state, samples and a JSON-lines log."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        (self.path / "samples").mkdir(parents=True, exist_ok=True)
+
+    @property
+    def state_file(self) -> Path:
+        return self.path / "state.pt"
+
+    def has_state(self) -> bool:
+        return self.state_file.is_file()
+
+    def save_state(self, step: int, modules: dict[str, Any], extra: dict | None = None) -> None:
+        """Atomically write {step, <name>: state_dict, rng, extra} to state.pt."""
+        state = {
+            "step": int(step),
+            "modules": {name: module.state_dict() for name, module in modules.items()},
+            "torch_rng": torch.get_rng_state(),
+            "numpy_rng": _numpy_rng_state(),
+            "extra": extra or {},
+        }
+        temporary = self.state_file.with_suffix(".tmp")
+        torch.save(state, temporary)
+        temporary.replace(self.state_file)
+
+    def load_state(self, modules: dict[str, Any]) -> tuple[int, dict]:
+        """Restore module/optimiser states saved by `save_state`; returns (step, extra)."""
+        state = torch.load(self.state_file, map_location="cpu", weights_only=True)
+        for name, module in modules.items():
+            module.load_state_dict(state["modules"][name])
+        torch.set_rng_state(state["torch_rng"])
+        numpy_rng = state["numpy_rng"]
+        np.random.set_state(
+            (
+                "MT19937",
+                np.array(numpy_rng["keys"], dtype=np.uint32),
+                numpy_rng["position"],
+                numpy_rng["has_gauss"],
+                numpy_rng["cached_gaussian"],
+            )
+        )
+        return int(state["step"]), state.get("extra", {})
+
+    def log(self, step: int, **values: float) -> None:
+        with open(self.path / "log.jsonl", "a") as file:
+            file.write(json.dumps({"step": step, **values}) + "\n")
+
+
+def export_checkpoint(
+    module: torch.nn.Module, config: Any, folder: str | Path, metrics: dict[str, Any]
+) -> Path:
+    """Write the small inference checkpoint (fp16 safetensors, config, metrics)."""
+    return save_checkpoint(folder, module, config, metrics=metrics, half=True)
