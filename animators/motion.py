@@ -141,21 +141,36 @@ class Trajectory:
         return self.segment[k]
 
 
-def splat(
-    channels: list[np.ndarray], x: np.ndarray, y: np.ndarray, height: int, width: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Forward-splat values to the nearest pixel of their float target positions.
+def round_displacement(displacement: np.ndarray) -> np.ndarray:
+    """Round to whole pixels, ties toward zero (1.5 -> 1, -1.5 -> -1), as int64.
 
-    channels: C arrays of (n,) float64 values (one per colour channel); x, y: (n,) positions.
-    Nearest-pixel splatting moves pixels without resampling them, so the frames stay as sharp
-    as the photo; positions keep full precision between frames, so speeds are exact on average.
+    Symmetric in sign, so the forward and backward trajectories of a loop round alike; and
+    unlike np.rint (ties to even) a uniform half-pixel shift stays a one-to-one shift instead
+    of landing pairs of pixels on one target and leaving holes between them.
+    """
+    return (np.sign(displacement) * np.ceil(np.abs(displacement) - 0.5)).astype(np.int64)
+
+
+def splat(
+    channels: list[np.ndarray],
+    source_x: np.ndarray,
+    source_y: np.ndarray,
+    dx: np.ndarray,
+    dy: np.ndarray,
+    height: int,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Forward-splat pixel values to the nearest pixel of their displaced positions.
+
+    channels: C arrays of (n,) float64 values (one per colour channel); source_x, source_y:
+    (n,) integer pixel positions; dx, dy: (n,) float displacements in pixels. Nearest-pixel
+    splatting moves pixels without resampling them, so the frames stay as sharp as the photo;
+    displacements keep full precision between frames, so speeds are exact on average.
     Returns (sum of values (H, W, C), number of pixels that landed (H, W)), float32.
     Points landing outside the grid are dropped.
     """
-    # floor(x + 0.5), not np.rint: rint rounds halves to even, which would make a uniform
-    # half-pixel shift land pairs of pixels on one target and leave holes between them.
-    xi = np.floor(x + 0.5).astype(np.int64)
-    yi = np.floor(y + 0.5).astype(np.int64)
+    xi = source_x + round_displacement(dx)
+    yi = source_y + round_displacement(dy)
     keep = (xi >= 0) & (xi < width) & (yi >= 0) & (yi < height)
     index = yi * width + xi
     if not keep.all():
@@ -259,6 +274,7 @@ def render_loop(
     phases = phase_map(crop_h, crop_w, seed)
     # Only moving pixels are splatted; static pixels (e.g. a frozen island) cover themselves.
     source = np.flatnonzero(crop_moving)
+    source_y, source_x = np.divmod(source, crop_w)
     channels = [crop_image[:, :, c].ravel()[source].astype(np.float64) for c in range(3)]
     static_sums = crop_image * ~crop_moving[:, :, None]
     static_count = (~crop_moving).astype(np.float32)
@@ -277,7 +293,9 @@ def render_loop(
         ):
             if not blend.any():
                 continue
-            sums, count = splat(channels, x.ravel()[source], y.ravel()[source], crop_h, crop_w)
+            dx = x.ravel()[source] - source_x
+            dy = y.ravel()[source] - source_y
+            sums, count = splat(channels, source_x, source_y, dx, dy, crop_h, crop_w)
             color, coverage = fill_holes(sums + static_sums, count + static_count)
             coverage *= blend
             numerator += coverage[:, :, None] * color

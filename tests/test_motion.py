@@ -22,6 +22,7 @@ from animators.motion import (
     motion_field_from_strokes,
     phase_map,
     render_loop,
+    round_displacement,
     splat,
 )
 from animators.waterfall import BrushWaterfall
@@ -157,9 +158,10 @@ def test_forward_weight_phases_spread_the_cross_fade():
 
 def test_splat_moves_values_to_the_nearest_pixel_and_drops_outside():
     values = [np.array([10.0, 20.0, 30.0, 40.0])]
-    x = np.array([1.4, 2.6, 2.9, 9.0])  # the last lands outside a 5-wide grid
-    y = np.array([0.0, 1.2, 0.8, 0.0])
-    sums, count = splat(values, x, y, 3, 5)
+    source_x, source_y = np.array([1, 2, 3, 4]), np.array([0, 1, 1, 0])
+    dx = np.array([0.4, 0.6, -0.1, 5.0])  # the last lands outside a 5-wide grid
+    dy = np.array([0.0, 0.2, -0.2, 0.0])
+    sums, count = splat(values, source_x, source_y, dx, dy, 3, 5)
     assert count.sum() == 3 and count[0, 1] == 1 and count[1, 3] == 2
     assert sums[1, 3, 0] == 50.0
     color, coverage = fill_holes(sums, count)
@@ -167,6 +169,20 @@ def test_splat_moves_values_to_the_nearest_pixel_and_drops_outside():
     # A hole next to landed pixels takes their average; a hole with none has no coverage.
     assert color[1, 2, 0] == pytest.approx((10.0 + 50.0) / 3.0)
     assert coverage[2, 0] == 0.0
+
+
+def test_round_displacement_ties_toward_zero_symmetrically():
+    rounded = round_displacement(np.array([-2.5, -1.5, -0.6, -0.5, 0.5, 0.6, 1.5, 2.5]))
+    assert rounded.tolist() == [-2, -1, -1, 0, 0, 1, 1, 2]
+
+
+def test_half_pixel_shift_is_one_to_one():
+    # A uniform 1.5 px shift must not pile pairs of pixels onto one target (np.rint would).
+    source_x = np.arange(10)
+    sums, count = splat(
+        [np.ones(10)], source_x, np.zeros(10, int), np.full(10, 1.5), np.zeros(10), 1, 12
+    )
+    assert count.max() == 1 and count.sum() == 10
 
 
 # --- the renderer -------------------------------------------------------------------------
