@@ -102,7 +102,12 @@ class Inbetweener:
         seed: int = 0,
         progress: ProgressFn | None = None,
     ) -> Clip:
-        num_frames = check_count(num_frames, "number of in-between frames", 1, MAX_INBETWEENS)
+        # The clip holds n + 2 frames, or 2 (n + 1) with the loop's second leg back to the start.
+        legs = 2 if loop else 1
+        frame_budget = self.limits.max_output_frames
+        most_for_budget = frame_budget // 2 - 1 if loop else frame_budget - 2
+        most = max(1, min(MAX_INBETWEENS, most_for_budget))
+        num_frames = check_count(num_frames, "number of in-between frames", 1, most)
         fps = check_fps(fps, self.limits)
         start, notes = prepare_image(start, self.limits)
         end, end_notes = prepare_image(end, self.limits)
@@ -110,14 +115,13 @@ class Inbetweener:
         notes = notes + [f"End frame: {note}" for note in end_notes] + size_notes
         began = _time.perf_counter()
         report(progress, 0.0, "Estimating motion")
-        legs = [(start, end)] + ([(end, start)] if loop else [])
+        pairs = [(start, end)] + ([(end, start)] if loop else [])
         frames: list[np.ndarray] = [start]
-        for leg, (first, last) in enumerate(legs):
+        for leg, (first, last) in enumerate(pairs):
             frame_at = self.make_frames(to_float(first), to_float(last))
             for index in range(1, num_frames + 1):
-                report(
-                    progress, (leg * num_frames + index) / (len(legs) * num_frames), "Interpolating"
-                )
+                done = (leg * num_frames + index) / (legs * num_frames)
+                report(progress, done, "Interpolating")
                 frames.append(to_uint8(frame_at(index / (num_frames + 1))))
             if leg == 0:
                 frames.append(end)
@@ -126,6 +130,6 @@ class Inbetweener:
             "method": self.method,
             "warnings": notes,
             "seconds": round(elapsed, 3),
-            "ms_per_frame": round(1000 * elapsed / (num_frames * len(legs)), 1),
+            "ms_per_frame": round(1000 * elapsed / (num_frames * legs), 1),
         }
         return Clip(frames=np.stack(frames), fps=fps, info=info)

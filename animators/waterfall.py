@@ -55,7 +55,8 @@ class BrushWaterfall:
         270 down); speed in pixels per frame at the given image's resolution (scaled along
         if the image is scaled down). Returns num_frames frames; the frame after the last
         would equal the first."""
-        num_frames = check_count(num_frames, "number of frames", MIN_FRAMES, MAX_FRAMES)
+        most = max(MIN_FRAMES, min(MAX_FRAMES, self.limits.max_output_frames))
+        num_frames = check_count(num_frames, "number of frames", MIN_FRAMES, most)
         fps = check_fps(fps, self.limits)
         speed = check_number(speed, "speed (pixels per frame)", 0.0, MAX_SPEED)
         direction = check_number(direction, "direction (degrees)", -1e6, 1e6) % 360.0

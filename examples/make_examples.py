@@ -111,11 +111,11 @@ def render_clouds(height: int = 432, width: int = 768) -> tuple[np.ndarray, np.n
 
 def render_scene(t: float, height: int = 360, width: int = 640) -> np.ndarray:
     """A ball flying in an arc over a landscape that pans left, at time t in [0, 1]."""
-    pan = int(round(48 * t))
+    pan = int(round(16 * t))
     landscape, _ = render_clouds(height, width + 64)
     frame = landscape[:, pan : pan + width].astype(np.float32)
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    cx, cy = 250 + 110 * t, 200 - 40 * np.sin(np.pi * (0.2 + 0.6 * t))
+    cx, cy = 270 + 40 * t, 190 - 16 * np.sin(np.pi * (0.2 + 0.6 * t))
     radius = 34
     distance = np.hypot(xs - cx, ys - cy)
     ball = np.clip(radius + 0.5 - distance, 0, 1)

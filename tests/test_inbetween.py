@@ -179,3 +179,14 @@ def test_unknown_method_or_task_is_refused():
         animators.load("nope")
     with pytest.raises(InputError):
         Inbetweener("magic")
+
+
+def test_host_frame_limit_applies(monkeypatch, texture):
+    monkeypatch.setenv("ANIMATE_MAX_FRAMES", "20")
+    interpolate = animators.load("inbetween", method="blend")
+    assert interpolate(texture, texture, num_frames=18).num_frames == 20
+    with pytest.raises(animators.InputError, match="from 1 to 18"):
+        interpolate(texture, texture, num_frames=19)
+    assert interpolate(texture, texture, num_frames=9, loop=True).num_frames == 20
+    with pytest.raises(animators.InputError, match="from 1 to 9"):
+        interpolate(texture, texture, num_frames=10, loop=True)

@@ -386,3 +386,12 @@ def test_waterfall_freeze_and_second_direction(waterfall, small_photo):
     assert field[10, 70, 1] == pytest.approx(-2.0)  # up
     assert not field[freeze].any()
     np.testing.assert_array_equal(clip.frames[:, freeze], clip.frames[:1, freeze].repeat(8, 0))
+
+
+def test_host_frame_limit_applies_to_waterfall(monkeypatch, photo):
+    monkeypatch.setenv("ANIMATE_MAX_FRAMES", "16")
+    mask = rect_mask(H, W, 10, 86, 10, 118)
+    animate = animators.load("waterfall")
+    assert animate(photo, mask=mask, num_frames=16).num_frames == 16
+    with pytest.raises(InputError, match="from 8 to 16"):
+        animate(photo, mask=mask, num_frames=17)
