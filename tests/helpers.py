@@ -1,6 +1,10 @@
-"""Small synthetic inputs for the tests (no files from ../shared needed)."""
+"""Test helpers: small synthetic inputs (no files from ../shared needed) and the app launched
+in-process."""
 
 from __future__ import annotations
+
+import contextlib
+import socket
 
 import cv2
 import numpy as np
@@ -26,3 +30,19 @@ def rect_mask(height: int, width: int, top: int, bottom: int, left: int, right: 
     mask = np.zeros((height, width), dtype=bool)
     mask[top:bottom, left:right] = True
     return mask
+
+
+@contextlib.contextmanager
+def running_app():
+    """The app launched in-process on 127.0.0.1 and a free port; yields the Blocks."""
+    import app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    demo = app.create_app()
+    demo.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=port)
+    try:
+        yield demo
+    finally:
+        demo.close()

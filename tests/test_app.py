@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import imageio.v2 as imageio
@@ -10,31 +9,18 @@ import numpy as np
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
+from helpers import running_app
 from PIL import Image
-
-import app
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 START = str(EXAMPLES / "inbetween_start.png")
 END = str(EXAMPLES / "inbetween_end.png")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def client():
-    demo = app.create_app()
-    demo.launch(
-        prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=_free_port()
-    )
-    try:
+    with running_app() as demo:
         yield Client(demo.local_url, analytics_enabled=False, verbose=False)
-    finally:
-        demo.close()
 
 
 def _editor(photo: str, layers: list[str] | None = None) -> dict:

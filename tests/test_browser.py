@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
 import pytest
-
-import app
+from helpers import running_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -40,21 +38,11 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def page():
     sync_api = pytest.importorskip("playwright.sync_api")
-    demo = app.create_app()
-    demo.launch(
-        prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=_free_port()
-    )
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    with sync_api.sync_playwright() as playwright:
+    with running_app() as demo, sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             profile,
             executable_path=CHROMIUM,
@@ -66,7 +54,6 @@ def page():
         browser_page.goto(demo.local_url, wait_until="networkidle")
         yield browser_page
         context.close()
-    demo.close()
     shutil.rmtree(profile, ignore_errors=True)
 
 
