@@ -21,7 +21,9 @@ from pathlib import Path
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("YOLO_OFFLINE", "1")
-WORK_DIR = Path(tempfile.gettempdir()) / "animate-app"
+# One folder per server process for every temporary file (uploads, Gradio's cache, outputs),
+# removed when the process exits; two servers on one machine never share it.
+WORK_DIR = Path(tempfile.mkdtemp(prefix="animate-app-"))
 os.environ.setdefault("GRADIO_TEMP_DIR", str(WORK_DIR / "gradio"))
 
 import gradio as gr  # noqa: E402

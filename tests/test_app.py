@@ -176,3 +176,15 @@ def test_huge_image_is_scaled_not_refused(client, tmp_path):
     Image.new("RGB", (12000, 12000), (90, 140, 200)).save(huge, quality=50)
     _, _, _, numbers = inbetween(client, start=str(huge), end=str(huge), method="blend", frames=1)
     assert "scaled from 12000x12000 to 1024x1024" in numbers
+
+
+def test_temporary_files_live_in_one_folder_and_old_ones_are_pruned():
+    import os
+
+    import app
+
+    old = app.request_dir()
+    os.utime(old, (0, 0))  # pretend it was made long ago
+    new = app.request_dir()
+    assert new.parent == app.WORK_DIR and new.exists()
+    assert not old.exists()

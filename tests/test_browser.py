@@ -1,5 +1,6 @@
-"""One real-browser pass: headless Chromium uploads a photo in each tab, presses the button
-and finds a video that plays. Set ANIMATE_SCREENSHOTS=DIR to keep screenshots."""
+"""One real-browser pass: headless Chromium uploads a photo in each tab (and paints the
+motion region with the brush), presses the button and finds a video that plays.
+Set ANIMATE_SCREENSHOTS=DIR to keep screenshots."""
 
 from __future__ import annotations
 
@@ -64,16 +65,23 @@ def _screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
-def test_waterfall_tab_plays_a_video(page):
+def test_waterfall_tab_paint_and_play(page):
     page.locator("#waterfall-editor input[type=file]").first.set_input_files(
         str(EXAMPLES / "waterfall.png")
     )
-    page.get_by_text("More: second direction, masks from files").click()
-    page.locator("#waterfall-mask input[type=file]").first.set_input_files(
-        str(EXAMPLES / "waterfall_mask.png")
-    )
-    page.locator("#waterfall-mask img").first.wait_for(state="visible", timeout=30_000)
-    page.locator("#waterfall-editor canvas").first.wait_for(state="visible", timeout=30_000)
+    canvas = page.locator("#waterfall-editor canvas").first
+    canvas.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(1500)  # let the editor lay the photo out
+    page.get_by_role("button", name="Brush").first.click()
+    box = canvas.bounding_box()
+    # Paint a vertical stroke down the middle, over the falling water.
+    x = box["x"] + box["width"] / 2
+    top, bottom = box["y"] + box["height"] * 0.3, box["y"] + box["height"] * 0.65
+    page.mouse.move(x, top)
+    page.mouse.down()
+    for step in range(1, 21):
+        page.mouse.move(x, top + (bottom - top) * step / 20)
+    page.mouse.up()
     page.locator("#waterfall-run").click()
     page.wait_for_function(PLAYING, arg="#waterfall-video video", timeout=90_000)
     assert page.locator("#waterfall-field img").count() == 1
