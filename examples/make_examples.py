@@ -109,13 +109,20 @@ def render_clouds(height: int = 432, width: int = 768) -> tuple[np.ndarray, np.n
     return np.clip(image, 0, 255).astype(np.uint8), ys < hill_line - 8
 
 
-def render_scene(t: float, height: int = 360, width: int = 640) -> np.ndarray:
-    """A ball flying in an arc over a landscape that pans left, at time t in [0, 1]."""
-    pan = int(round(16 * t))
+def render_scene(
+    t: float, height: int = 360, width: int = 640, ball_travel: float = 40.0, pan_travel: int = 16
+) -> np.ndarray:
+    """A ball flying in an arc over a landscape that pans left, at time t in [0, 1].
+
+    The ball moves `ball_travel` pixels to the right and the view pans `pan_travel` pixels
+    (at most 64) between t = 0 and t = 1. Returns (H, W, 3) uint8 RGB.
+    """
+    pan = int(round(pan_travel * t))
     landscape, _ = render_clouds(height, width + 64)
     frame = landscape[:, pan : pan + width].astype(np.float32)
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    cx, cy = 270 + 40 * t, 190 - 16 * np.sin(np.pi * (0.2 + 0.6 * t))
+    cx = 290 - ball_travel / 2 + ball_travel * t
+    cy = 190 - 0.4 * ball_travel * np.sin(np.pi * (0.2 + 0.6 * t))
     radius = 34
     distance = np.hypot(xs - cx, ys - cy)
     ball = np.clip(radius + 0.5 - distance, 0, 1)
