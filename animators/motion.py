@@ -135,7 +135,7 @@ class Trajectory:
         base = (k // self.every) * self.every
         x, y = self.checkpoints[base]
         self.segment = {base: (x, y)}
-        for step in range(base + 1, min(base + self.every, k + self.every)):
+        for step in range(base + 1, base + self.every):
             x, y = euler_step(self.field, x, y, self.sign)
             self.segment[step] = (x, y)
         return self.segment[k]

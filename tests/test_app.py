@@ -188,3 +188,14 @@ def test_temporary_files_live_in_one_folder_and_old_ones_are_pruned():
     new = app.request_dir()
     assert new.parent == app.WORK_DIR and new.exists()
     assert not old.exists()
+
+
+def test_host_example_folder_is_listed(monkeypatch, tmp_path):
+    import app
+
+    for name in ("b.png", "a.jpg", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    monkeypatch.setenv("ANIMATE_EXAMPLES_DIR", str(tmp_path))
+    assert [p.name for p in app._example_photos()] == ["a.jpg", "b.png"]
+    monkeypatch.setenv("ANIMATE_EXAMPLES_DIR", str(tmp_path / "missing"))
+    assert app._example_photos() == []
