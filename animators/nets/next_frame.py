@@ -1,0 +1,118 @@
+"""Caption-conditioned next-frame network (the seed's text-to-sequence model).
+
+Input: the last `max_history` frames stacked as channels (fewer real frames are front-padded
+by repeating the oldest one) and a caption as token ids. An encoder of strided convolutions
+shrinks 64x64 to 8x8; a "network-in-network" bottleneck of fully-connected layers mixes the
+flattened features with the caption code (word embeddings read by a GRU, so word order counts;
+a caption index one-hot is the special case of a one-word vocabulary); a decoder with skip
+connections to the encoder restores 64x64 detail. The output is the next frame in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True)
+class NextFrameConfig:
+    channels: int = 1  # 1 grayscale (MNIST, walking) or 3 RGB (icons)
+    size: int = 64  # frames are size x size
+    max_history: int = 10  # history frames the network sees (1..max_history real ones)
+    width: int = 16  # channels of the first encoder stage (doubles per stage)
+    bottleneck: int = 256  # width of the fully-connected bottleneck
+    vocab_size: int = 40
+    embed_dim: int = 32
+    caption_dim: int = 64  # GRU hidden size = caption code size
+
+
+def _block(inputs: int, outputs: int, stride: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(inputs, outputs, 3, stride=stride, padding=1),
+        nn.GroupNorm(8, outputs),
+        nn.SiLU(),
+        nn.Conv2d(outputs, outputs, 3, padding=1),
+        nn.GroupNorm(8, outputs),
+        nn.SiLU(),
+    )
+
+
+class CaptionEncoder(nn.Module):
+    """Token ids (B, L) int64, 0 = padding -> caption code (B, caption_dim)."""
+
+    def __init__(self, config: NextFrameConfig) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=0)
+        self.gru = nn.GRU(config.embed_dim, config.caption_dim, batch_first=True)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        lengths = (tokens > 0).sum(dim=1).clamp(min=1).cpu()
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.embed(tokens), lengths, batch_first=True, enforce_sorted=False
+        )
+        _, hidden = self.gru(packed)
+        return hidden[-1]
+
+
+class NextFrameNet(nn.Module):
+    """history (B, max_history * channels, S, S) in [0, 1] + tokens (B, L) -> (B, C, S, S)."""
+
+    def __init__(self, config: NextFrameConfig) -> None:
+        super().__init__()
+        self.config = config
+        w = config.width
+        inputs = config.max_history * config.channels
+        self.enc1 = _block(inputs, w, 1)  # S
+        self.enc2 = _block(w, 2 * w, 2)  # S/2
+        self.enc3 = _block(2 * w, 4 * w, 2)  # S/4
+        self.enc4 = _block(4 * w, 2 * w, 2)  # S/8, narrowed before flattening
+        self.grid = config.size // 8
+        flat = 2 * w * self.grid * self.grid
+        self.caption = CaptionEncoder(config)
+        self.mix = nn.Sequential(
+            nn.Linear(flat + config.caption_dim, config.bottleneck),
+            nn.SiLU(),
+            nn.Linear(config.bottleneck, config.bottleneck),
+            nn.SiLU(),
+            nn.Linear(config.bottleneck, flat),
+        )
+        self.film = nn.Linear(config.caption_dim, 2 * (4 * w + 2 * w + w))
+        self.dec3 = _block(2 * w + 4 * w, 4 * w, 1)
+        self.dec2 = _block(4 * w + 2 * w, 2 * w, 1)
+        self.dec1 = _block(2 * w + w, w, 1)
+        self.out = nn.Conv2d(w, config.channels, 3, padding=1)
+        self.up = nn.Upsample(scale_factor=2, mode="nearest")
+
+    def forward(self, history: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        e1 = self.enc1(history)
+        e2 = self.enc2(e1)
+        e3 = self.enc3(e2)
+        e4 = self.enc4(e3)
+        code = self.caption(tokens)
+        mixed = self.mix(torch.cat([e4.flatten(1), code], dim=1)).view_as(e4)
+        # The caption also scales and shifts each decoder stage (FiLM), so motion words
+        # reach the high-resolution path and not only the bottleneck.
+        w = self.config.width
+        scales = torch.split(self.film(code), [4 * w, 4 * w, 2 * w, 2 * w, w, w], dim=1)
+
+        def modulate(x: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+            return x * (1 + scale[:, :, None, None]) + shift[:, :, None, None]
+
+        d3 = modulate(self.dec3(torch.cat([self.up(mixed), e3], 1)), scales[0], scales[1])
+        d2 = modulate(self.dec2(torch.cat([self.up(d3), e2], 1)), scales[2], scales[3])
+        d1 = modulate(self.dec1(torch.cat([self.up(d2), e1], 1)), scales[4], scales[5])
+        return torch.sigmoid(self.out(d1))
+
+
+def stack_history(frames: torch.Tensor, max_history: int) -> torch.Tensor:
+    """Last frames (B, T, C, S, S), T >= 1 -> network input (B, max_history * C, S, S).
+
+    Keeps the last `max_history` frames; fewer are front-padded by repeating the oldest.
+    """
+    frames = frames[:, -max_history:]
+    missing = max_history - frames.shape[1]
+    if missing > 0:
+        frames = torch.cat([frames[:, :1].expand(-1, missing, -1, -1, -1), frames], dim=1)
+    return frames.flatten(1, 2)
