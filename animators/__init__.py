@@ -3,6 +3,7 @@
     import animators
     clip = animators.load("inbetween", method="flow")(start, end, num_frames=7)
     clip = animators.load("waterfall")(image, mask=mask, direction=270, num_frames=24)
+    clip = animators.load("text")("the digit 3 is moving left", start, num_frames=16)
 
 Images are (H, W, 3) uint8 RGB numpy arrays; every animator returns a `Clip`.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from .base import AnimatorError, Clip, InputError
 from .checkpoints import CheckpointNotFound
 from .inbetween import Inbetweener
+from .text_sequence import TextAnimator
 from .waterfall import BrushWaterfall
 
 # task -> method -> factory(device) returning the animator. The first method is the default.
@@ -25,6 +27,9 @@ REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {
     "inbetween": {
         "flow": lambda device: Inbetweener("flow"),
         "blend": lambda device: Inbetweener("blend"),
+    },
+    "text": {
+        "next_frame": lambda device: TextAnimator(device),
     },
 }
 
@@ -37,7 +42,7 @@ def methods(task: str) -> list[str]:
 
 
 def load(task: str, method: str | None = None, device: str | None = None):
-    """Return the animator for `task` ("waterfall", "inbetween") and `method` (default: the
+    """Return the animator for `task` ("waterfall", "inbetween", "text") and `method` (default: the
     task's first). `device` ("cpu", "cuda") matters for learned models; None picks CUDA when
     available."""
     available = methods(task)

@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--loop", action="store_true", help="also interpolate from the end back to the start"
     )
     _common(inbetween, 7)
+
+    text = tasks.add_parser("text", help="a caption rolled out into frames from a start frame")
+    text.add_argument("--caption", required=True)
+    text.add_argument("--start", type=Path, help="start frame image")
+    text.add_argument("--history", type=int, default=4, help="past frames the model sees (1-10)")
+    text.add_argument("--second-caption", help="a caption that takes over from --switch-at")
+    text.add_argument("--switch-at", type=int, default=None)
+    _common(text, 16)
     return parser
 
 
@@ -82,6 +90,19 @@ def run(args: argparse.Namespace) -> tuple[Clip, list[str]]:
             **masks,
         )
         return clip, notes
+    if args.task == "text":
+        start, notes = load_image(args.start) if args.start else (None, [])
+        clip = load("text")(
+            args.caption,
+            start,
+            num_frames=args.num_frames,
+            history=args.history,
+            second_caption=args.second_caption,
+            switch_at=args.switch_at,
+            fps=args.fps,
+            seed=args.seed,
+        )
+        return clip, notes
     start, notes = load_image(args.start)
     end, end_notes = load_image(args.end)
     clip = load("inbetween", args.method)(
@@ -103,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     numbers = {
         key: value
         for key, value in clip.info.items()
-        if isinstance(value, (int, float, str)) and key != "method"
+        if isinstance(value, (int, float, str)) and key not in ("method", "domain")
     }
     summary = ", ".join(f"{key} {value}" for key, value in numbers.items())
     print(f"wrote {path} ({clip.num_frames} frames, {clip.size[0]}x{clip.size[1]}, {summary})")

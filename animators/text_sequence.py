@@ -120,3 +120,40 @@ class TextSequenceAnimator:
             "warnings": [],
         }
         return Clip(frames=np.ascontiguousarray(pixels), fps=fps, info=info)
+
+
+def domain_of(caption: str) -> str:
+    """Which domain model a caption is for: "mnist" (digits) or "icons" (shapes)."""
+    from .captions import DIGIT_WORDS, SHAPES, words
+
+    found = set(words(caption))
+    if found & set(SHAPES):
+        return "icons"
+    if found & set(DIGIT_WORDS) or found & {"digit", "digits"}:
+        return "mnist"
+    raise InputError(
+        "Say what moves: a digit ('the digit 3 is moving left') or a shape "
+        "('a red square moving up')."
+    )
+
+
+class TextAnimator:
+    """Routes each caption to its domain's model, loaded on first use.
+
+    Same call as TextSequenceAnimator; a second caption must be about the same domain.
+    """
+
+    def __init__(self, device: str | None = None) -> None:
+        self.device = device
+        self.models: dict[str, TextSequenceAnimator] = {}
+
+    def __call__(self, caption: str, start: np.ndarray | None = None, **options) -> Clip:
+        domain = domain_of(caption)
+        second = options.get("second_caption")
+        if second and domain_of(second) != domain:
+            raise InputError(
+                "The second caption must be about the same kind of thing as the first."
+            )
+        if domain not in self.models:
+            self.models[domain] = TextSequenceAnimator.from_pretrained(domain, device=self.device)
+        return self.models[domain](caption, start, **options)

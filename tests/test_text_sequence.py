@@ -107,3 +107,44 @@ def test_from_pretrained_round_trip(tmp_path, monkeypatch):
         loaded("digit 3 moving left", start_frame(), num_frames=3).frames,
         direct("digit 3 moving left", start_frame(), num_frames=3).frames,
     )
+
+
+def test_captions_route_to_their_domain():
+    from animators.text_sequence import domain_of
+
+    assert domain_of("the digit 3 is moving left") == "mnist"
+    assert domain_of("a red square moving up") == "icons"
+    with pytest.raises(InputError, match="Say what moves"):
+        domain_of("moving left")
+
+
+def test_load_text_and_cli_with_a_checkpoint_folder(tmp_path, monkeypatch):
+    import animators
+    from animators.__main__ import main
+
+    torch.manual_seed(3)
+    save_checkpoint(tmp_path / "text" / "mnist", NextFrameNet(TINY), TINY, metrics={})
+    monkeypatch.setenv("ANIMATE_CHECKPOINTS_DIR", str(tmp_path))
+    clip = animators.load("text")("the digit 3 is moving left", start_frame(), num_frames=5)
+    assert clip.num_frames == 5
+    from PIL import Image
+
+    Image.fromarray(start_frame()).save(tmp_path / "start.png")
+    out = tmp_path / "out.npz"
+    code = main(
+        [
+            "text",
+            "--caption",
+            "digit 3 moving up",
+            "--start",
+            str(tmp_path / "start.png"),
+            "-n",
+            "6",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0 and np.load(out)["frames"].shape == (6, 64, 64, 3)
+    # No icons checkpoint: one sentence naming what is missing.
+    with pytest.raises(animators.CheckpointNotFound, match="text/icons"):
+        animators.load("text")("a red square moving left", start_frame(), num_frames=2)
