@@ -144,6 +144,54 @@ def test_inbetween_absurd_settings(client, frames, fps, message):
         inbetween(client, frames=frames, fps=fps)
 
 
+def text(client, caption, editor=None, *, frames=12, history=4, second="", switch=6, seed=0):
+    return client.predict(
+        caption, editor, frames, history, 8, seed, second, switch, "loop", api_name="/text"
+    )
+
+
+def _stroke(tmp_path: Path) -> str:
+    """A sketchpad layer: a white vertical bar painted on a transparent 256x256 canvas."""
+    layer = np.zeros((256, 256, 4), np.uint8)
+    layer[70:190, 118:138] = 255
+    Image.fromarray(layer).save(tmp_path / "stroke.png")
+    return str(tmp_path / "stroke.png")
+
+
+def test_text_from_a_drawn_start_frame_with_a_second_caption(client, tmp_path):
+    editor = {"background": None, "layers": [handle_file(_stroke(tmp_path))], "composite": None}
+    video, downloads, numbers = text(
+        client, "the digit 1 is moving left", editor, second="the digit 1 is moving up"
+    )
+    assert _video_frames(video)[:2] == (12, (256, 256))
+    assert "first frame given" in numbers and "from frame 6: 'the digit 1 is moving up'" in numbers
+    with Image.open(next(p for p in downloads if p.endswith(".gif"))) as gif:
+        first = np.asarray(gif.convert("L"))
+    assert first[100:160, 124:132].mean() > 200 and first[:40].mean() < 20  # the drawn bar
+
+
+def test_text_without_a_start_frame_draws_it(client):
+    video, _, numbers = text(client, "the digit 7 is moving down", None, frames=5)
+    assert _video_frames(video)[0] == 5 and "drawn by the caption GAN" in numbers
+
+
+@pytest.mark.parametrize(
+    "caption, settings, message",
+    [
+        ("the digit 3 is flying", {}, "Unknown word 'flying'; the models know"),
+        ("moving left", {}, "Say what moves"),
+        ("the digit 3 is moving left", {"frames": 0}, "from 1 to 64"),
+        ("the digit 3 is moving left", {"frames": 10**6}, "from 1 to 64"),
+        ("the digit 3 is moving left", {"history": 50}, "history length"),
+        ("the digit 3 is moving left", {"seed": -5}, "seed"),
+        ("the digit 3 is moving left", {"second": "a red star moving up"}, "same kind"),
+    ],
+)
+def test_text_bad_requests(client, caption, settings, message):
+    with pytest.raises(AppError, match=message):
+        text(client, caption, **settings)
+
+
 def test_bad_files_get_one_sentence_and_server_keeps_serving(client, tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("not a picture")

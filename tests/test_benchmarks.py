@@ -39,3 +39,29 @@ def test_waterfall_benchmark_small(tmp_path):
     out = tmp_path / "waterfall.json"
     waterfall.main(["--width", "256", "--frames", "8", "--repeats", "1", "--out", str(out)])
     assert out.is_file() and json.loads(out.read_text())
+
+
+def test_text_benchmark_icons_end_to_end(tmp_path):
+    from benchmarks import text
+
+    out = tmp_path / "text.json"
+    text.main(["--domains", "icons", "--sequences", "2", "--gan-samples", "4", "--out", str(out)])
+    entry = json.loads(out.read_text())["domains"]["icons"]
+    rows = entry["results"]["seen"]
+    assert set(rows) == {"model", "copy-last-frame"}
+    assert rows["copy-last-frame"]["40"]["direction"] == 0.0  # standing still never moves
+    assert 0.0 <= entry["first_frame_gan_subject"] <= 1.0 and entry["seconds_16_frames"] > 0
+
+
+def test_text_benchmark_scores_mnist_variants_as_rows(tmp_path):
+    from benchmarks import text
+    from training.data.moving_mnist import DEFAULT_MNIST
+
+    if not DEFAULT_MNIST.is_file():
+        pytest.skip(f"MNIST digits not found at {DEFAULT_MNIST}")
+    out = tmp_path / "text.json"
+    arguments = ["--domains", "mnist", "--sequences", "1", "--gan-samples", "2"]
+    text.main([*arguments, "--out", str(out), "--mnist-variants", "again=checkpoints/text/mnist"])
+    seen = json.loads(out.read_text())["domains"]["mnist"]["results"]["seen"]
+    assert set(seen) == {"model", "again", "copy-last-frame"}
+    assert seen["again"] == seen["model"]  # the same checkpoint scores the same

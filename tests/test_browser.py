@@ -104,3 +104,26 @@ def test_inbetween_tab_plays_a_video(page):
     page.wait_for_function(PLAYING, arg="#inbetween-baseline video", timeout=30_000)
     assert "9 frames" in page.locator("#inbetween-info").inner_text()
     _screenshot(page, "inbetween_tab.png")
+
+
+def test_text_tab_draw_a_digit_and_play(page):
+    page.get_by_role("tab", name="Text to sequence").click()
+    page.locator("#text-caption textarea").fill("the digit 1 is moving right")
+    canvas = page.locator("#text-start canvas").first
+    canvas.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.locator("#text-start").get_by_role("button", name="Brush").first.click()
+    box = canvas.bounding_box()
+    # Draw a "1": a vertical stroke in the middle of the empty sketchpad.
+    x = box["x"] + box["width"] / 2
+    top, bottom = box["y"] + box["height"] * 0.3, box["y"] + box["height"] * 0.7
+    page.mouse.move(x, top)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(x, top + (bottom - top) * step / 15)
+    page.mouse.up()
+    page.locator("#text-run").click()
+    page.wait_for_function(PLAYING, arg="#text-video video", timeout=90_000)
+    info = page.locator("#text-info").inner_text()
+    assert "16 frames" in info and "first frame given" in info
+    _screenshot(page, "text_tab.png")

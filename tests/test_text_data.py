@@ -159,6 +159,9 @@ def test_mnist_bounces_inside_the_borders(mnist, motion):
         assert np.all(np.abs(moving) <= SPEEDS[speed] + 1e-6)
         signs = np.sign(moving[np.abs(moving) > 1e-6])
         assert (np.diff(signs) != 0).sum() >= 1  # it turned around at a border
+        # It starts the way the caption names first (up / left) unless it starts at that border.
+        start = sequence.positions[0, 0, axis]
+        assert moving[0] < 0 or start < SPEEDS[speed]
 
 
 def test_two_digits_share_the_motion(mnist):

@@ -8,16 +8,25 @@ import torch
 
 from animators import InputError
 from animators.checkpoints import save_checkpoint
-from animators.nets.next_frame import NextFrameConfig, NextFrameNet, stack_history
+from animators.nets.first_frame import (
+    FirstFrameConfig,
+    FirstFrameGenerator,
+    FrameDiscriminator,
+    place,
+)
+from animators.nets.next_frame import NextFrameConfig, NextFrameNet, shift_wrapped, stack_history
 from animators.text_sequence import TextSequenceAnimator
 
 TINY = NextFrameConfig(channels=1, width=8, bottleneck=32, embed_dim=8, caption_dim=16)
+TINY_GAN = FirstFrameConfig(channels=1, width=8, noise_dim=8, embed_dim=8, caption_dim=16)
 
 
 @pytest.fixture(scope="module")
 def animator():
     torch.manual_seed(0)
-    return TextSequenceAnimator(NextFrameNet(TINY), "mnist", device="cpu")
+    return TextSequenceAnimator(
+        NextFrameNet(TINY), "mnist", device="cpu", first_frame=FirstFrameGenerator(TINY_GAN)
+    )
 
 
 def start_frame() -> np.ndarray:
@@ -86,7 +95,9 @@ def test_history_length_matters(animator):
         ({"num_frames": 0}, "from 1 to 64"),
         ({"num_frames": 10000}, "from 1 to 64"),
         ({"history": 11}, "history length"),
-        ({"start": None}, "start frame"),
+        ({"seed": -1}, "seed"),
+        ({"seed": "abc"}, "seed"),
+        ({"second_caption": "digit 3 moving up", "switch_at": 9}, "from 1 to 3"),
     ],
 )
 def test_bad_requests(animator, kwargs, message):
@@ -94,6 +105,98 @@ def test_bad_requests(animator, kwargs, message):
     arguments.update(kwargs)
     with pytest.raises(InputError, match=message):
         animator(arguments.pop("caption"), arguments.pop("start"), **arguments)
+
+
+def test_shift_wraps_around_the_borders():
+    image = torch.zeros(1, 1, 16, 16)
+    image[0, 0, 15, 3] = 1.0
+    motion = torch.zeros(1, 2, 16, 16)
+    motion[:, 0], motion[:, 1] = -4.0, 2.0  # 4 px left, 2 px down
+    moved = shift_wrapped(image, motion, limit=8.0)
+    assert moved[0, 0].nonzero().tolist() == [[1, 15]]  # row 15 + 2 -> 1, column 3 - 4 -> 15
+    assert torch.isclose(moved.sum(), torch.tensor(1.0))
+
+
+def test_without_a_start_frame_the_gan_draws_it(animator):
+    first = animator("digit 3 moving left", None, num_frames=4, seed=5)
+    again = animator("digit 3 moving left", None, num_frames=4, seed=5)
+    other = animator("digit 3 moving left", None, num_frames=4, seed=6)
+    assert first.info["first_frame"] == "generated" and first.frames.shape == (4, 64, 64, 3)
+    assert np.array_equal(first.frames, again.frames)
+    assert not np.array_equal(first.frames[0], other.frames[0])
+
+
+def test_gan_networks_shapes_and_range():
+    tokens = torch.tensor([[1, 4, 14, 0], [2, 3, 0, 0]])
+    frames = FirstFrameGenerator(TINY_GAN).sample(tokens, seed=0)
+    assert frames.shape == (2, 1, 64, 64) and 0 <= frames.min() and frames.max() <= 1
+    assert FrameDiscriminator(TINY_GAN)(frames, tokens).shape == (2,)
+
+
+def test_sprites_are_placed_on_a_torus():
+    sprites = torch.zeros(2, 1, 4, 4)
+    sprites[:, 0, 0, 0] = 1.0  # the sprite's top-left pixel
+    frames = place(sprites, torch.tensor([[5, 7], [62, 63]]), size=64)
+    assert frames.shape == (2, 1, 64, 64)
+    assert frames[0, 0].nonzero().tolist() == [[7, 5]]  # (row y, column x)
+    assert frames[1, 0].nonzero().tolist() == [[63, 62]]
+    sprites[1, 0, 3, 3] = 1.0  # bottom-right pixel of a sprite at (62, 63) wraps to (1, 2)
+    assert place(sprites, torch.tensor([[5, 7], [62, 63]]), 64)[1, 0, 2, 1] == 1.0
+
+
+def test_sprite_generator_draws_a_small_object_somewhere_new_per_seed():
+    config = FirstFrameConfig(
+        channels=1, width=8, noise_dim=8, embed_dim=8, caption_dim=16, sprite=16
+    )
+    generator = FirstFrameGenerator(config).eval()
+    tokens = torch.tensor([[1, 4, 14, 0]])
+    first, again = generator.sample(tokens, seed=1), generator.sample(tokens, seed=1)
+    assert first.shape == (1, 1, 64, 64) and torch.equal(first, again)
+    lit = lambda frame: (frame[0, 0] > 0).nonzero()  # noqa: E731
+    rows, columns = lit(first).T
+    # a 16x16 sprite lights at most 16 distinct rows and columns (wrapping included)
+    assert len(rows.unique()) <= 16 and len(columns.unique()) <= 16
+    assert not torch.equal(first, generator.sample(tokens, seed=2))
+
+
+def test_two_digit_caption_merges_two_sprite_draws():
+    config = FirstFrameConfig(
+        channels=1, width=8, noise_dim=8, embed_dim=8, caption_dim=16, sprite=16
+    )
+    torch.manual_seed(3)
+    animator = TextSequenceAnimator(
+        NextFrameNet(TINY), "mnist", device="cpu", first_frame=FirstFrameGenerator(config)
+    )
+    two = animator._generated_start("the digits 3 and 7 are moving up", seed=4)
+    single = animator.first_frame.sample(
+        torch.tensor([[1, 4, 14, 6, 8, 23, 0, 0, 0, 0, 0, 0]]), seed=4
+    )
+    assert two.shape == (1, 1, 1, 64, 64)
+    # two sprites light more pixels than one sprite can
+    assert (two > 0).sum() > (single > 0).sum() or (two > 0).sum() > 16 * 16
+
+
+def test_whole_pixel_motion_keeps_content_exact():
+    torch.manual_seed(0)
+    config = NextFrameConfig(
+        channels=1, width=8, bottleneck=32, embed_dim=8, caption_dim=16, whole_pixel_motion=True
+    )
+    net = NextFrameNet(config).eval()
+    with torch.no_grad():  # motion head: +1.7 px in x everywhere, mask fully "move"
+        net.out.weight.zero_()
+        net.out.bias.copy_(torch.tensor([0.0, 1.7, 0.0, 20.0]))
+    frame = (torch.rand(1, 1, 1, 64, 64) > 0.9).float()
+    moved = net(stack_history(frame, config.max_history), torch.tensor([[1, 4, 0]]))
+    assert torch.allclose(moved, torch.roll(frame[:, 0], shifts=2, dims=-1), atol=1e-5)
+
+
+def test_a_wide_start_frame_is_padded_not_squeezed(animator):
+    wide = np.zeros((64, 128, 3), np.uint8)
+    wide[:, 60:68] = 255  # a vertical bar in the middle
+    clip = animator("digit 1 moving left", wide, num_frames=2)
+    assert "padded with black" in clip.warnings[0]
+    bar = clip.frames[0, :, :, 0] > 128
+    assert bar[16:48, 30:34].all() and not bar[:14].any() and not bar[50:].any()
 
 
 def test_from_pretrained_round_trip(tmp_path, monkeypatch):

@@ -25,3 +25,45 @@ def test_smoke_run_exports_a_loadable_checkpoint_and_resumes(tmp_path, capsys):
 
     train_text.main(["--domain", "icons", "--out", str(run), "--smoke", "--resume"])
     assert "resumed" in capsys.readouterr().out
+
+
+def test_first_frame_gan_smoke_run_exports_a_generator(tmp_path):
+    from animators.checkpoints import load_module
+    from animators.nets.first_frame import FirstFrameConfig, FirstFrameGenerator
+    from training import train_first_frame
+
+    run, export = tmp_path / "run", tmp_path / "ckpt"
+    train_first_frame.main(
+        ["--domain", "icons", "--out", str(run), "--smoke", "--export", str(export)]
+    )
+    assert (run / "state.pt").is_file() and list((run / "samples").glob("*.png"))
+    generator = load_module(FirstFrameGenerator, FirstFrameConfig, export)
+    assert generator.config.channels == 3
+
+
+def test_adversarial_schedules_smoke_run(tmp_path):
+    from training import train_text_adversarial
+
+    plain = tmp_path / "plain"
+    train_text.main(
+        ["--domain", "icons", "--out", str(tmp_path / "p"), "--smoke", "--export", str(plain)]
+    )
+    for schedule in train_text_adversarial.SCHEDULES:
+        export = tmp_path / schedule
+        train_text_adversarial.main(
+            ["--domain", "icons", "--schedule", schedule, "--init", str(plain)]
+            + ["--out", str(tmp_path / f"run_{schedule}"), "--smoke", "--export", str(export)]
+        )
+        assert json.loads((export / "metrics.json").read_text())["schedule"] == schedule
+
+
+def test_time_budget_stops_on_steps_or_time(monkeypatch):
+    from training import common
+
+    clock = iter([0.0, 30.0, 90.0])
+    monkeypatch.setattr(common.time, "perf_counter", lambda: next(clock))
+    budget = common.TimeBudget(steps=100, minutes=1.0)  # began at 0 s
+    assert budget.progress(10) == 0.5  # 30 s of 60 s beats 10 of 100 steps
+    assert budget.done(10)  # 90 s > 60 s
+    monkeypatch.setattr(common.time, "perf_counter", lambda: 0.0)
+    assert not common.TimeBudget(steps=4).done(3) and common.TimeBudget(steps=4).done(4)

@@ -12,8 +12,10 @@ The committed checkpoint (`checkpoints/<task>/<model>/`) is exported from a run 
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
+import time
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +106,52 @@ def export_checkpoint(
 ) -> Path:
     """Write the small inference checkpoint (fp16 safetensors, config, metrics)."""
     return save_checkpoint(folder, module, config, metrics=metrics, half=True)
+
+
+class TimeBudget:
+    """When a run stops: after `steps` steps or `minutes` of wall time in this invocation.
+
+    `progress(step)` in [0, 1] is the larger of the two fractions, so schedules that ramp
+    over training (scheduled sampling) finish their ramp also when time runs out first.
+    """
+
+    def __init__(self, steps: int, minutes: float | None = None) -> None:
+        self.steps = max(1, int(steps))
+        self.seconds = None if minutes is None else 60.0 * float(minutes)
+        self.began = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.began
+
+    def progress(self, step: int) -> float:
+        fraction = step / self.steps
+        if self.seconds:
+            fraction = max(fraction, self.elapsed() / self.seconds)
+        return min(1.0, fraction)
+
+    def done(self, step: int) -> bool:
+        return self.progress(step) >= 1.0
+
+
+def run_arguments(description: str, steps: int, every: int) -> argparse.ArgumentParser:
+    """A parser with the options every text-task trainer shares: domain, data, run folder,
+    length (steps / minutes), batch size, logging interval, resume, export, device, seed,
+    smoke."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--domain", choices=("mnist", "icons", "walking"), default="mnist")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="mnist .npz (x, y) or walking clips .npz"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="run folder, e.g. runs/NAME")
+    parser.add_argument("--steps", type=int, default=steps)
+    parser.add_argument(
+        "--max-minutes", type=float, default=None, help="also stop after this much wall time"
+    )
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--every", type=int, default=every, help="save/sample/log interval")
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--export", type=Path, default=None, help="checkpoint folder to write")
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--smoke", action="store_true", help="a few tiny steps, to test the code")
+    return parser

@@ -1,6 +1,6 @@
 """Train the benchmark's digit checker on the MNIST training images (index % 10 != 0).
 
-    python -m training.train_digit_checker [--data mnist_5k.npz] [--epochs 12]
+    python -m training.train_digit_checker [--data mnist_5k.npz] [--epochs 30]
 
 Augmentation (random shifts, blur, contrast) makes it robust to slightly soft generated
 digits. Accuracy on the test images (index % 10 == 0) goes into metrics.json. Exports to
@@ -42,7 +42,7 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--export", type=Path, default=REPO_ROOT / "checkpoints/text/digit_checker")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -62,6 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     net = DigitChecker(config)
     optimiser = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)
     generator = torch.Generator().manual_seed(args.seed)
+    batches_per_epoch = (len(train_y) + 63) // 64
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimiser, max_lr=3e-3, total_steps=args.epochs * batches_per_epoch
+    )
     for _ in tqdm(range(args.epochs), desc="digit checker", unit="epoch"):
         order = torch.randperm(len(train_y), generator=generator)
         for start in range(0, len(order), 64):
@@ -71,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+            schedule.step()
     net.eval()
     with torch.inference_mode():
         accuracy = (net(test_x).argmax(1) == test_y).float().mean().item()

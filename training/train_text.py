@@ -2,20 +2,26 @@
 
     python -m training.train_text --domain mnist --out runs/text_mnist [--steps 20000] [--resume]
     python -m training.train_text --domain icons --out runs/text_icons --smoke
+    python -m training.train_text --domain walking --out runs/text_walking  # real people
+
+Domains: captioned Moving-MNIST (held-out digit-motion pairs for validation), coloured icons,
+and walking people cut from real video (training.data.walking; the test split is the last
+quarter of the video).
 
 Each step draws a batch of captioned sequences, gives the network 1..max_history real frames
 and lets it roll out `--rollout` frames. With probability `sampling` (ramped from 0 to
 `--max-sampling` over training: scheduled sampling) a step's input is the network's own
-previous prediction instead of the real frame, so long roll-outs do not blur. Loss: L1 + MSE.
+previous prediction (gradient kept) instead of the real frame, so long roll-outs do not blur.
+Loss: L1 + MSE.
 Resumable (runs/NAME/state.pt), logs to runs/NAME/log.jsonl, sample grids in runs/NAME/samples/.
 `--export checkpoints/text/<domain>` writes the small fp16 checkpoint with validation metrics.
 """
 
 from __future__ import annotations
 
-import argparse
-import time
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,23 +30,50 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
+from animators.checkpoints import load_module
 from animators.nets.next_frame import NextFrameConfig, NextFrameNet, stack_history
-from training.common import RunFolder, export_checkpoint, pick_device, seed_everything
+from training.common import (
+    RunFolder,
+    TimeBudget,
+    export_checkpoint,
+    pick_device,
+    run_arguments,
+    seed_everything,
+)
+
+# Captioned digits and icons move whole pixels per frame (training.data.motion_paths.SPEEDS):
+# their exported models round the predicted moves to whole pixels, so 40 frames of moving stay
+# as sharp as the first (fractional moves resample and blur). Training keeps the moves
+# continuous: a straight-through rounding in training made our digit model lose its digits.
+# Real walkers move by fractions of a pixel and keep continuous moves.
+WHOLE_PIXEL_DOMAINS = ("mnist", "icons")
+
+
+def inference_config(config: NextFrameConfig, domain: str) -> NextFrameConfig:
+    """The configuration a trained network is exported with (whole-pixel moves or not)."""
+    return replace(config, whole_pixel_motion=domain in WHOLE_PIXEL_DOMAINS)
+
 
 BatchFn = Callable[[np.random.Generator, int, int], dict]
 """(rng, batch_size, num_frames) -> {"frames": (B, T, C, 64, 64) float32 in [0, 1],
 "tokens": (B, 12) int64}"""
 
 
-def batch_source(domain: str, split: str, data: Path | None) -> tuple[BatchFn, int]:
-    """The batch function of a domain and its number of channels."""
+def batch_source(
+    domain: str, split: str, data: Path | None, num_digits: int | None = None
+) -> tuple[BatchFn, int]:
+    """The batch function of a domain and its number of channels.
+
+    num_digits: MNIST only, 1 or 2 digits per sequence (None: either)."""
     if domain == "mnist":
         from training.data import moving_mnist
 
         images, labels = moving_mnist.load_mnist(data)
 
         def mnist_batch(rng, batch_size, num_frames):
-            return moving_mnist.batch(images, labels, rng, batch_size, num_frames, split=split)
+            return moving_mnist.batch(
+                images, labels, rng, batch_size, num_frames, split=split, num_digits=num_digits
+            )
 
         return mnist_batch, 1
     if domain == "icons":
@@ -50,7 +83,16 @@ def batch_source(domain: str, split: str, data: Path | None) -> tuple[BatchFn, i
             return icons.batch(rng, batch_size, num_frames)
 
         return icon_batch, 3
-    raise SystemExit(f"Unknown domain {domain!r}; use mnist or icons.")
+    if domain == "walking":
+        from training.data import walking
+
+        clips = walking.load_clips(data, "train" if split == "train" else "test")
+
+        def walking_batch(rng, batch_size, num_frames):
+            return walking.batch(clips, rng, batch_size, num_frames)
+
+        return walking_batch, 1
+    raise SystemExit(f"Unknown domain {domain!r}; use mnist, icons or walking.")
 
 
 def rollout_loss(
@@ -72,8 +114,10 @@ def rollout_loss(
         target = frames[:, given + step]
         prediction = net(stack_history(context, net.config.max_history), tokens)
         total = total + F.l1_loss(prediction, target) + F.mse_loss(prediction, target)
+        # The own prediction is fed back with its gradient, so the loss also teaches the
+        # network to recover from its own earlier errors.
         use_own = torch.rand((), generator=generator).item() < sampling
-        following = prediction.detach() if use_own else target
+        following = prediction if use_own else target
         context = torch.cat([context, following[:, None]], dim=1)
     return total / steps
 
@@ -88,6 +132,12 @@ def rollout(
         following = net(stack_history(frames, net.config.max_history), tokens)
         frames = torch.cat([frames, following[:, None]], dim=1)
     return frames
+
+
+def read_metrics(folder: Path) -> dict:
+    """metrics.json of a checkpoint folder ({} when it has none)."""
+    path = Path(folder) / "metrics.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
 
 
 def save_grid(path: Path, truth: torch.Tensor, predicted: torch.Tensor) -> None:
@@ -117,21 +167,14 @@ def validate(net, batch_fn, device, rng, steps=10, batches=4, batch_size=16) -> 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--domain", choices=("mnist", "icons"), default="mnist")
-    parser.add_argument("--data", type=Path, default=None, help="mnist .npz (x, y)")
-    parser.add_argument("--out", type=Path, required=True, help="run folder, e.g. runs/text_mnist")
-    parser.add_argument("--steps", type=int, default=20000)
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser = run_arguments(__doc__.split("\n")[0], steps=20000, every=250)
     parser.add_argument("--rollout", type=int, default=4, help="frames predicted per step")
     parser.add_argument("--max-sampling", type=float, default=0.5)
+    parser.add_argument(
+        "--ramp", type=float, default=0.5, help="share of the run the sampling ramps over (0: none)"
+    )
     parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--every", type=int, default=250, help="save/sample/log interval")
-    parser.add_argument("--resume", action="store_true")
-    parser.add_argument("--export", type=Path, default=None, help="checkpoint folder to write")
-    parser.add_argument("--device", default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--smoke", action="store_true", help="a few tiny steps, to test the code")
+    parser.add_argument("--init", type=Path, default=None, help="start from a checkpoint folder")
     args = parser.parse_args(argv)
     if args.smoke:
         args.steps, args.batch_size, args.every, args.rollout = 3, 2, 2, 2
@@ -140,10 +183,16 @@ def main(argv: list[str] | None = None) -> None:
     device = pick_device(args.device)
     train_batch, channels = batch_source(args.domain, "train", args.data)
     heldout_batch, _ = batch_source(
-        args.domain, "heldout" if args.domain == "mnist" else "train", args.data
+        args.domain, "train" if args.domain == "icons" else "heldout", args.data
     )
-    config = NextFrameConfig(channels=channels)
-    net = NextFrameNet(config).to(device)
+    if args.init:  # fine-tune an exported model (its architecture; continuous moves)
+        net = load_module(NextFrameNet, NextFrameConfig, args.init).float().train()
+        config = replace(net.config, whole_pixel_motion=False)
+        net.config = config
+    else:
+        config = NextFrameConfig(channels=channels)
+        net = NextFrameNet(config)
+    net = net.to(device)
     optimiser = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     run = RunFolder(args.out)
     step = 0
@@ -154,43 +203,53 @@ def main(argv: list[str] | None = None) -> None:
     generator = torch.Generator().manual_seed(args.seed + step)
     max_history = config.max_history
 
+    budget = TimeBudget(args.steps, args.max_minutes)
+
+    def checkpoint(loss: float, sampling: float) -> None:
+        run.log(step, loss=loss, sampling=sampling, seconds=budget.elapsed())
+        sample = train_batch(np.random.default_rng(123), 4, 12)
+        truth = torch.from_numpy(sample["frames"]).to(device)
+        predicted = rollout(net, truth[:, :1], torch.from_numpy(sample["tokens"]).to(device), 11)
+        save_grid(run.path / "samples" / f"step_{step:06d}.png", truth, predicted)
+        run.save_state(step, {"net": net, "optimiser": optimiser})
+
     progress = tqdm(total=args.steps, initial=step, desc=f"text/{args.domain}", unit="step")
-    began = time.perf_counter()
-    while step < args.steps:
+    loss_value, sampling = float("nan"), 0.0
+    while not budget.done(step):
         given = int(rng.integers(1, max_history + 1))
         batch = train_batch(rng, args.batch_size, given + args.rollout)
         frames = torch.from_numpy(batch["frames"]).to(device)
         tokens = torch.from_numpy(batch["tokens"]).to(device)
-        sampling = args.max_sampling * min(1.0, step / max(1, args.steps // 2))
+        ramp = min(1.0, budget.progress(step) / args.ramp) if args.ramp > 0 else 1.0
+        sampling = args.max_sampling * ramp
         loss = rollout_loss(net, frames, tokens, given, args.rollout, sampling, generator)
         optimiser.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         optimiser.step()
         step += 1
+        loss_value = loss.item()
         progress.update(1)
-        progress.set_postfix(loss=f"{loss.item():.4f}", sampling=f"{sampling:.2f}")
-        if step % args.every == 0 or step == args.steps:
-            run.log(step, loss=loss.item(), sampling=sampling, seconds=time.perf_counter() - began)
-            sample = train_batch(np.random.default_rng(123), 4, 12)
-            truth = torch.from_numpy(sample["frames"]).to(device)
-            predicted = rollout(
-                net, truth[:, :1], torch.from_numpy(sample["tokens"]).to(device), 11
-            )
-            save_grid(run.path / "samples" / f"step_{step:06d}.png", truth, predicted)
-            run.save_state(step, {"net": net, "optimiser": optimiser})
+        progress.set_postfix(loss=f"{loss_value:.4f}", sampling=f"{sampling:.2f}")
+        if step % args.every == 0:
+            checkpoint(loss_value, sampling)
+    if step % args.every != 0:
+        checkpoint(loss_value, sampling)
     progress.close()
 
     if args.export:
+        net.config = inference_config(config, args.domain)
         metrics = {
             "domain": args.domain,
             "steps": step,
+            "init": str(args.init) if args.init else None,
+            "init_steps": read_metrics(args.init).get("steps") if args.init else 0,
             "val_l1_10_frames_seen": validate(net, train_batch, device, np.random.default_rng(7)),
             "val_l1_10_frames_heldout": validate(
                 net, heldout_batch, device, np.random.default_rng(8)
             ),
         }
-        export_checkpoint(net, config, args.export, metrics)
+        export_checkpoint(net, net.config, args.export, metrics)
         print(f"exported {args.export}: {metrics}")
 
 

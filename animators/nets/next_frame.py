@@ -5,7 +5,17 @@ by repeating the oldest one) and a caption as token ids. An encoder of strided c
 shrinks 64x64 to 8x8; a "network-in-network" bottleneck of fully-connected layers mixes the
 flattened features with the caption code (word embeddings read by a GRU, so word order counts;
 a caption index one-hot is the special case of a one-word vocabulary); a decoder with skip
-connections to the encoder restores 64x64 detail. The output is the next frame in [0, 1].
+connections to the encoder restores 64x64 detail.
+
+The decoder's head predicts three things per pixel: a motion (dx, dy) in pixels per frame, a
+freshly synthesised frame and a mask that mixes the two. The next frame is
+mask * (last frame moved by the motion) + (1 - mask) * synthesised frame, so content that only
+moves stays sharp over long roll-outs while the synthesised path draws what appears or changes.
+In worlds that move whole pixels per frame (digits, icons) the moves are rounded to whole
+pixels (`whole_pixel_motion`): fractional moves resample, and 40 resamplings blur.
+Convolutions pad circularly and the move wraps around the borders: the captioned worlds are
+tori (a digit leaving at the bottom re-enters at the top), and with circular padding that is
+as local for the network as any other shift. Output: the next frame in [0, 1].
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -26,14 +37,16 @@ class NextFrameConfig:
     vocab_size: int = 40
     embed_dim: int = 32
     caption_dim: int = 64  # GRU hidden size = caption code size
+    max_motion: float = 8.0  # largest predicted move in pixels per frame
+    whole_pixel_motion: bool = False  # round moves to whole pixels (straight-through in training)
 
 
 def _block(inputs: int, outputs: int, stride: int) -> nn.Sequential:
     return nn.Sequential(
-        nn.Conv2d(inputs, outputs, 3, stride=stride, padding=1),
+        nn.Conv2d(inputs, outputs, 3, stride=stride, padding=1, padding_mode="circular"),
         nn.GroupNorm(8, outputs),
         nn.SiLU(),
-        nn.Conv2d(outputs, outputs, 3, padding=1),
+        nn.Conv2d(outputs, outputs, 3, padding=1, padding_mode="circular"),
         nn.GroupNorm(8, outputs),
         nn.SiLU(),
     )
@@ -82,7 +95,8 @@ class NextFrameNet(nn.Module):
         self.dec3 = _block(2 * w + 4 * w, 4 * w, 1)
         self.dec2 = _block(4 * w + 2 * w, 2 * w, 1)
         self.dec1 = _block(2 * w + w, w, 1)
-        self.out = nn.Conv2d(w, config.channels, 3, padding=1)
+        # synthesised frame (C), motion (2), mask logit (1)
+        self.out = nn.Conv2d(w, config.channels + 3, 3, padding=1, padding_mode="circular")
         self.up = nn.Upsample(scale_factor=2, mode="nearest")
 
     def forward(self, history: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
@@ -103,7 +117,41 @@ class NextFrameNet(nn.Module):
         d3 = modulate(self.dec3(torch.cat([self.up(mixed), e3], 1)), scales[0], scales[1])
         d2 = modulate(self.dec2(torch.cat([self.up(d3), e2], 1)), scales[2], scales[3])
         d1 = modulate(self.dec1(torch.cat([self.up(d2), e1], 1)), scales[4], scales[5])
-        return torch.sigmoid(self.out(d1))
+        head = self.out(d1)
+        channels = self.config.channels
+        synthesised = torch.sigmoid(head[:, :channels])
+        limit = self.config.max_motion
+        motion = limit * torch.tanh(head[:, channels : channels + 2] / limit)
+        if self.config.whole_pixel_motion:
+            # Forward: whole-pixel moves, which bilinear sampling reproduces exactly, so a
+            # digit moved 40 times stays as sharp as frame 0. Backward: as if unrounded.
+            motion = motion + (motion.round() - motion).detach()
+        mask = torch.sigmoid(head[:, channels + 2 :])
+        last = history[:, -channels:]
+        return mask * shift_wrapped(last, motion, limit) + (1 - mask) * synthesised
+
+
+def shift_wrapped(image: torch.Tensor, motion: torch.Tensor, limit: float) -> torch.Tensor:
+    """Move image content by a per-pixel motion on a torus (bilinear, wrapping borders).
+
+    image (B, C, H, W); motion (B, 2, H, W) pixels (dx, dy), |motion| <= limit: the output at
+    (x, y) is the image at (x - dx, y - dy), read modulo the image size.
+    """
+    pad = int(limit) + 1
+    padded = F.pad(image, (pad, pad, pad, pad), mode="circular")
+    height, width = image.shape[-2:]
+    ys = torch.arange(height, device=image.device, dtype=image.dtype)
+    xs = torch.arange(width, device=image.device, dtype=image.dtype)
+    source_x = xs[None, None, :] - motion[:, 0] + pad  # (B, H, W) in padded pixels
+    source_y = ys[None, :, None] - motion[:, 1] + pad
+    grid = torch.stack(
+        [
+            2 * source_x / (width + 2 * pad - 1) - 1,
+            2 * source_y / (height + 2 * pad - 1) - 1,
+        ],
+        dim=-1,
+    )
+    return F.grid_sample(padded, grid, mode="bilinear", padding_mode="border", align_corners=True)
 
 
 def stack_history(frames: torch.Tensor, max_history: int) -> torch.Tensor:

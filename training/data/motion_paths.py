@@ -5,7 +5,9 @@ A sprite (an MNIST digit, a drawn shape) moves on a square canvas of `CANVAS` pi
 - "left", "right", "up", "down": it keeps going that way; leaving one border it re-enters from
   the opposite one (the canvas is a torus). The positions are stored modulo the canvas size.
 - "up and down", "left and right": it bounces between the borders, always fully inside
-  (top-left coordinate in 0..CANVAS - size); the starting direction is random.
+  (top-left coordinate in 0..CANVAS - size). It starts the way the caption names first ("up and
+  down" starts upwards, "left and right" leftwards), so one start frame and the caption fix the
+  whole path (a random start direction would make the first frames unpredictable).
 
 The coordinate that does not move stays at a random position with the sprite fully inside.
 Positions are top-left (x, y) in pixels, x to the right and y downwards ("up" = y decreasing).
@@ -37,7 +39,7 @@ def trajectory(
     """Top-left positions of a `size` x `size` sprite: (num_frames, 2) float64 (x, y).
 
     Wrapping motions give positions in [0, canvas); bouncing ones in [0, canvas - size].
-    Draws the start position (and, for bouncing, the start direction) from `rng`.
+    Draws the start position from `rng`.
     """
     if motion not in MOTIONS:
         raise ValueError(f"Unknown motion {motion!r}; choose one of {MOTIONS}.")
@@ -54,8 +56,7 @@ def trajectory(
     else:
         axis = _BOUNCE_AXIS[motion]
         start = rng.integers(0, span + 1)
-        direction = rng.choice((-1, 1))
-        positions[:, axis] = _reflect(start + direction * speed_px * steps, span)
+        positions[:, axis] = _reflect(start - speed_px * steps, span)  # up / left first
     positions[:, 1 - axis] = rng.integers(0, span + 1)
     return positions
 
