@@ -155,3 +155,22 @@ def run_arguments(description: str, steps: int, every: int) -> argparse.Argument
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--smoke", action="store_true", help="a few tiny steps, to test the code")
     return parser
+
+
+def hinge_critic_step(
+    critic: torch.nn.Module,
+    optimiser: torch.optim.Optimizer,
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    tokens: torch.Tensor,
+) -> torch.Tensor:
+    """One hinge-loss update of a caption-conditioned critic (frames (B, C, S, S), tokens
+    (B, L)); `fake` is detached here. Returns the critic's loss (a scalar tensor)."""
+    loss = (
+        torch.nn.functional.relu(1 - critic(real, tokens)).mean()
+        + torch.nn.functional.relu(1 + critic(fake.detach(), tokens)).mean()
+    )
+    optimiser.zero_grad(set_to_none=True)
+    loss.backward()
+    optimiser.step()
+    return loss

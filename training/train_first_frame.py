@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
@@ -28,6 +27,7 @@ from training.common import (
     RunFolder,
     TimeBudget,
     export_checkpoint,
+    hinge_critic_step,
     pick_device,
     run_arguments,
     seed_everything,
@@ -107,13 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         noise = torch.randn(len(real), config.noise_dim, device=device)
         fake = generator(tokens, noise)
 
-        loss_d = (
-            F.relu(1 - discriminator(real, tokens)).mean()
-            + F.relu(1 + discriminator(fake.detach(), tokens)).mean()
-        )
-        optimiser_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        optimiser_d.step()
+        loss_d = hinge_critic_step(discriminator, optimiser_d, real, fake, tokens)
 
         loss_g = -discriminator(fake, tokens).mean()
         optimiser_g.zero_grad(set_to_none=True)

@@ -31,6 +31,7 @@ from training.common import (
     RunFolder,
     TimeBudget,
     export_checkpoint,
+    hinge_critic_step,
     pick_device,
     run_arguments,
     seed_everything,
@@ -94,12 +95,9 @@ def main(argv: list[str] | None = None) -> None:
         predicted = generator_rollout(net, frames, tokens, given, args.rollout)
         flat_tokens = tokens.repeat_interleave(args.rollout, dim=0)
 
-        real_scores = critic(target.flatten(0, 1), flat_tokens)
-        fake_scores = critic(predicted.detach().flatten(0, 1), flat_tokens)
-        loss_d = F.relu(1 - real_scores).mean() + F.relu(1 + fake_scores).mean()
-        optimiser_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        optimiser_d.step()
+        loss_d = hinge_critic_step(
+            critic, optimiser_d, target.flatten(0, 1), predicted.flatten(0, 1), flat_tokens
+        )
 
         adversarial = -critic(predicted.flatten(0, 1), flat_tokens).mean()
         reconstruction = F.l1_loss(predicted, target) + F.mse_loss(predicted, target)
