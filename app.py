@@ -130,6 +130,8 @@ def describe(clip: Clip, extra: list[str] | None = None) -> str:
     width, height = clip.size
     lines = [f"**{clip.num_frames} frames**, {width}x{height}, {clip.fps:g} fps"]
     info = clip.info
+    if "method" in info:
+        lines.append(f"method `{info['method']}`")
     if "seconds" in info:
         lines.append(f"rendered in {info['seconds']:.2f} s on this server")
     if "ms_per_frame" in info:
@@ -389,14 +391,20 @@ def animate_inbetween(start, end, method, num_frames, fps, playback, progress=gr
 def build_inbetween_tab() -> None:
     gr.Markdown(
         "Give a start and an end frame and the exact number of frames to put between them. "
-        "`flow` follows the motion (classical optical flow with occlusion handling); "
-        "`blend` is the plain cross-fade baseline, shown beside the result."
+        "`learned` (default) is a trained interpolator that refines optical flow and decides "
+        "per pixel which frame to trust; `flow` is classical optical flow with occlusion "
+        "handling; `blend` is the plain cross-fade baseline, shown beside the result."
     )
     with gr.Row():
         start = PhotoUpload(label="Start frame", type="filepath", elem_id="inbetween-start")
         end = PhotoUpload(label="End frame", type="filepath", elem_id="inbetween-end")
     with gr.Row():
-        method = gr.Dropdown(animators.methods("inbetween"), value="flow", label="Method")
+        method = gr.Dropdown(
+            animators.methods("inbetween"),
+            value=animators.methods("inbetween")[0],
+            label="Method",
+            elem_id="inbetween-method",
+        )
         num_frames = Setting(1, 60, value=7, step=1, label="Frames between")
         fps = Setting(1, 60, value=12, step=1, label="Frames per second")
         playback = gr.Radio(

@@ -1,7 +1,7 @@
 """Image animation: one animator per task, behind `load(task, method)`.
 
     import animators
-    clip = animators.load("inbetween", method="flow")(start, end, num_frames=7)
+    clip = animators.load("inbetween")(start, end, num_frames=7)  # method="learned"
     clip = animators.load("waterfall")(image, mask=mask, direction=270, num_frames=24)
     clip = animators.load("text")("the digit 3 is moving left", start, num_frames=16)
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from .base import AnimatorError, Clip, InputError
 from .checkpoints import CheckpointNotFound
-from .inbetween import Inbetweener
+from .inbetween import Inbetweener, LearnedFrames
 from .text_sequence import TextAnimator
 from .waterfall import BrushWaterfall
 
@@ -25,6 +25,9 @@ REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {
         "brush": lambda device: BrushWaterfall(),
     },
     "inbetween": {
+        "learned": lambda device: Inbetweener(
+            "learned", make_frames=LearnedFrames.from_pretrained(device=device)
+        ),
         "flow": lambda device: Inbetweener("flow"),
         "blend": lambda device: Inbetweener("blend"),
     },

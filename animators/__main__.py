@@ -1,7 +1,7 @@
 """Command line: one subcommand per task, writing .mp4, .gif, .zip (PNG frames) or .npz.
 
 python -m animators waterfall photo.jpg --mask water.png --direction 270 --speed 2 -n 24 -o out.mp4
-python -m animators inbetween start.png end.png -n 7 --method flow -o out.gif
+python -m animators inbetween start.png end.png -n 7 --method learned -o out.gif
 """
 
 from __future__ import annotations

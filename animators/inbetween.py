@@ -5,6 +5,12 @@ Methods
 - "flow": classical optical flow (OpenCV DIS) both ways; each input is backward-warped to
   time t with the flow scaled by t and 1 - t, and the two are blended with weights that drop
   where forward-backward consistency says a pixel is hidden in the other frame.
+- "learned": DIS flow at a reduced resolution, refined for each t by a trained network that
+  also predicts the fusion mask and a colour residual (`animators.nets.interpolator`,
+  checkpoint inbetween/learned, trained by `training/train_interpolator.py`).
+- `GeneratedClipFrames` runs the seed's whole-clip generators (3D-conv CVAE / CGAN,
+  `training/train_clip_generator.py`) at 64x64, upscaled as a preview; `MipalFrames` the
+  seed's encoder-decoder + refinement model (`training/train_mipal.py`) at 256x256.
 """
 
 from __future__ import annotations
@@ -12,13 +18,19 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Callable
 
+import cv2
 import numpy as np
+import torch
 from PIL import Image
 
-from .base import Clip, InputError, ProgressFn, report, to_float, to_uint8
+from . import checkpoints
+from .base import Clip, InputError, ProgressFn, pad_to_multiple, report, to_float, to_uint8
 from .inputs import prepare_image
 from .limits import Limits, check_count, check_fps
-from .optical_flow import backward_warp, dis_flow, occlusion, pixel_grid
+from .nets.clip_generator import ClipGenerator, ClipGeneratorConfig
+from .nets.interpolator import NET_MULTIPLE, FlowFusionNet, InterpolatorConfig
+from .nets.mipal import Mipal, MipalConfig
+from .optical_flow import backward_warp, dis_flow, net_flows, occlusion, pixel_grid
 
 MAX_INBETWEENS = 60
 
@@ -57,6 +69,140 @@ def flow_frames(start: np.ndarray, end: np.ndarray, preset: str = "medium") -> F
     return frame_at
 
 
+MAX_FLOW_SIDE = 512
+"""The learned method estimates DIS flow at the largest power-of-two reduction whose longer
+side is at most this, and its network works at half that resolution."""
+
+
+def flow_scale_for(height: int, width: int) -> int:
+    """The power-of-two reduction at which the learned method estimates flow (1, 2, 4, ...)."""
+    scale = 1
+    while max(height, width) / scale > MAX_FLOW_SIDE:
+        scale *= 2
+    return scale
+
+
+class LearnedFrames:
+    """The `learned` method: (start, end) float images -> FrameAt, with a trained
+    `FlowFusionNet` (animators.nets.interpolator) refining DIS flow for each t."""
+
+    def __init__(self, net: FlowFusionNet, device: str | None = None) -> None:
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.net = net.to(self.device).eval()
+
+    @classmethod
+    def from_pretrained(cls, source: str | None = None, device: str | None = None):
+        """Load checkpoints/inbetween/learned/ (or `source`, or the Hub)."""
+        folder = checkpoints.resolve("inbetween", "learned", path=source)
+        return cls(checkpoints.load_module(FlowFusionNet, InterpolatorConfig, folder), device)
+
+    def __call__(self, start: np.ndarray, end: np.ndarray) -> FrameAt:
+        height, width = start.shape[:2]
+        flow_scale = flow_scale_for(height, width)
+        multiple = 2 * flow_scale * NET_MULTIPLE
+        start_padded, _ = pad_to_multiple(start, multiple)
+        end_padded, _ = pad_to_multiple(end, multiple)
+        flow_01, flow_10 = net_flows(to_uint8(start_padded), to_uint8(end_padded), flow_scale)
+
+        def tensor(array: np.ndarray) -> torch.Tensor:
+            return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))[None].to(
+                self.device
+            )
+
+        with torch.inference_mode():
+            pair = self.net.prepare(
+                tensor(start_padded), tensor(end_padded), tensor(flow_01), tensor(flow_10)
+            )
+
+        def frame_at(t: float) -> np.ndarray:
+            with torch.inference_mode():
+                time_t = torch.tensor([t], dtype=torch.float32, device=self.device)
+                frame = self.net.frame_at(pair, time_t)[0]
+            return frame.permute(1, 2, 0).cpu().numpy()[:height, :width]
+
+        return frame_at
+
+
+class GeneratedClipFrames:
+    """The seed's whole-clip methods (`cvae`, `cgan`): a 3D-convolutional generator
+    (animators.nets.clip_generator) makes a 30-frame 64x64 clip from the two frames (squeezed
+    to 64x64) and a latent drawn from `seed`; frame t is read from that clip (linear between
+    its frames) and upsampled back to the input size, as a preview."""
+
+    uses_seed = True
+
+    def __init__(self, generator: ClipGenerator, device: str | None = None) -> None:
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.generator = generator.to(self.device).eval()
+        self.preview_size = generator.config.size
+
+    @classmethod
+    def from_pretrained(cls, kind: str, source: str | None = None, device: str | None = None):
+        """Load checkpoints/inbetween/<kind>/ (kind "cvae" or "cgan"; or `source`, or the Hub)."""
+        folder = checkpoints.resolve("inbetween", kind, path=source)
+        return cls(checkpoints.load_module(ClipGenerator, ClipGeneratorConfig, folder), device)
+
+    def __call__(self, start: np.ndarray, end: np.ndarray, seed: int = 0) -> FrameAt:
+        height, width = start.shape[:2]
+        side = self.generator.config.size
+
+        def tensor(image: np.ndarray) -> torch.Tensor:
+            small = cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA)
+            return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(self.device)
+
+        with torch.inference_mode():
+            clip = self.generator.sample(tensor(start), tensor(end), seed)[0]
+        clip = clip.permute(1, 2, 3, 0).cpu().numpy()  # (T, side, side, 3)
+
+        def frame_at(t: float) -> np.ndarray:
+            position = t * (len(clip) - 1)
+            index = min(int(position), len(clip) - 2)
+            weight = position - index
+            small = (1.0 - weight) * clip[index] + weight * clip[index + 1]
+            large = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+            return np.clip(large, 0.0, 1.0)
+
+        return frame_at
+
+
+class MipalFrames:
+    """The seed's encoder-decoder + refinement method (`mipal`, animators.nets.mipal): both
+    frames squeezed to 256x256 and encoded once; for each t the latents are mixed, decoded and
+    refined, and the frame is resized back to the input size (a preview above 256 px)."""
+
+    def __init__(self, model: Mipal, device: str | None = None) -> None:
+        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.model = model.to(self.device).eval()
+        self.preview_size = model.config.size
+
+    @classmethod
+    def from_pretrained(cls, source: str | None = None, device: str | None = None):
+        """Load checkpoints/inbetween/mipal/ (or `source`, or the Hub)."""
+        folder = checkpoints.resolve("inbetween", "mipal", path=source)
+        return cls(checkpoints.load_module(Mipal, MipalConfig, folder), device)
+
+    def __call__(self, start: np.ndarray, end: np.ndarray) -> FrameAt:
+        height, width = start.shape[:2]
+        side = self.model.config.size
+
+        def tensor(image: np.ndarray) -> torch.Tensor:
+            small = cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA)
+            return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(self.device)
+
+        first, last = tensor(start), tensor(end)
+        with torch.inference_mode():
+            latents = self.model.interpolator.encode(first), self.model.interpolator.encode(last)
+
+        def frame_at(t: float) -> np.ndarray:
+            with torch.inference_mode():
+                coarse = self.model.interpolator.decode((1.0 - t) * latents[0] + t * latents[1])
+                refined = self.model.refiner(coarse, first, last)[0]
+            small = refined.permute(1, 2, 0).cpu().numpy()
+            return np.clip(cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC), 0, 1)
+
+        return frame_at
+
+
 METHODS: dict[str, Callable[[np.ndarray, np.ndarray], FrameAt]] = {
     "blend": blend_frames,
     "flow": flow_frames,
@@ -82,13 +228,20 @@ class Inbetweener:
     2 * (num_frames + 1) frames that close into a smooth cycle.
     """
 
-    def __init__(self, method: str = "flow", limits: Limits | None = None) -> None:
-        if method not in METHODS:
+    def __init__(
+        self,
+        method: str = "flow",
+        limits: Limits | None = None,
+        make_frames: Callable[[np.ndarray, np.ndarray], FrameAt] | None = None,
+    ) -> None:
+        """`method` names a classical method in METHODS, or any name when `make_frames`
+        (e.g. a `LearnedFrames`) is given."""
+        if make_frames is None and method not in METHODS:
             raise InputError(
                 f"Unknown inbetweening method {method!r}; use one of {', '.join(METHODS)}."
             )
         self.method = method
-        self.make_frames = METHODS[method]
+        self.make_frames = make_frames or METHODS[method]
         self.limits = limits or Limits.from_env()
 
     def __call__(
@@ -117,8 +270,17 @@ class Inbetweener:
         report(progress, 0.0, "Estimating motion")
         pairs = [(start, end)] + ([(end, start)] if loop else [])
         frames: list[np.ndarray] = [start]
+        if getattr(self.make_frames, "preview_size", None):
+            side = self.make_frames.preview_size
+            notes.append(
+                f"{self.method} generates {side}x{side} clips; these frames are upscaled to "
+                f"{start.shape[1]}x{start.shape[0]} as a preview."
+            )
         for leg, (first, last) in enumerate(pairs):
-            frame_at = self.make_frames(to_float(first), to_float(last))
+            if getattr(self.make_frames, "uses_seed", False):
+                frame_at = self.make_frames(to_float(first), to_float(last), seed=seed)
+            else:
+                frame_at = self.make_frames(to_float(first), to_float(last))
             for index in range(1, num_frames + 1):
                 done = (leg * num_frames + index) / (legs * num_frames)
                 report(progress, done, "Interpolating")

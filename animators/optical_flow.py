@@ -28,6 +28,37 @@ def dis_flow(image_a: np.ndarray, image_b: np.ndarray, preset: str = "medium") -
     return dis.calc(_gray(image_a), _gray(image_b), None)
 
 
+def net_flow(
+    image_a: np.ndarray, image_b: np.ndarray, flow_scale: int, preset: str = "medium"
+) -> np.ndarray:
+    """Flow a->b for the learned interpolator: DIS at 1/`flow_scale` of the image size, then
+    averaged down by 2 more, in pixels of that final (1 / (2 * flow_scale)) size.
+
+    Images (H, W, 3) uint8 with H and W multiples of 2 * flow_scale; returns an
+    (H / (2 * flow_scale), W / (2 * flow_scale), 2) float32 flow."""
+    height, width = image_a.shape[:2]
+    if height % (2 * flow_scale) or width % (2 * flow_scale):
+        raise ValueError(f"Image sides must be multiples of {2 * flow_scale}.")
+    gray_a, gray_b = _gray(image_a), _gray(image_b)
+    if flow_scale > 1:
+        size = (width // flow_scale, height // flow_scale)
+        gray_a = cv2.resize(gray_a, size, interpolation=cv2.INTER_AREA)
+        gray_b = cv2.resize(gray_b, size, interpolation=cv2.INTER_AREA)
+    flow = cv2.DISOpticalFlow_create(PRESETS[preset]).calc(gray_a, gray_b, None)
+    half = (width // (2 * flow_scale), height // (2 * flow_scale))
+    return cv2.resize(flow, half, interpolation=cv2.INTER_AREA) * 0.5
+
+
+def net_flows(
+    image_a: np.ndarray, image_b: np.ndarray, flow_scale: int, preset: str = "medium"
+) -> tuple[np.ndarray, np.ndarray]:
+    """`net_flow` both ways: (a->b, b->a)."""
+    return (
+        net_flow(image_a, image_b, flow_scale, preset),
+        net_flow(image_b, image_a, flow_scale, preset),
+    )
+
+
 def pixel_grid(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) coordinate grids, each (H, W) float32."""
     grid_y, grid_x = np.mgrid[0:height, 0:width].astype(np.float32)

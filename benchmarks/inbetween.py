@@ -1,6 +1,8 @@
 """Two-frame inbetweening on real video: how well each method predicts a held-back frame.
 
-For every DAVIS sequence and every gap g in (1, 2), triplets (t - g, t, t + g) are taken every
+By default on the three DAVIS sequences that no training sees
+(training.data.video_triplets.HELD_OUT_DAVIS: breakdance, car-roundabout, dog); for every
+sequence and every gap g in (1, 2), triplets (t - g, t, t + g) are taken every
 `--stride` frames (the same middle frames t for both gaps). Each method gets frames t - g and
 t + g, resized to each benchmark size, and predicts the middle one:
 
@@ -14,8 +16,8 @@ Measured per (method, gap, size):
   process CPU time (all threads) and each method's time relative to "blend" measured in the
   same run, which is steadier than the raw times when the machine is busy.
 
-    python -m benchmarks.inbetween [--data DIR] [--sequences a,b] [--stride K]
-                                   [--methods blend,flow] [--out FILE]
+    python -m benchmarks.inbetween [--data DIR] [--sequences a,b | --sequences all]
+                                   [--stride K] [--methods blend,flow,learned] [--out FILE]
 """
 
 from __future__ import annotations
@@ -30,9 +32,13 @@ import numpy as np
 
 import animators
 from animators import metrics
+from animators.inbetween import Inbetweener, LearnedFrames
+from animators.nets.interpolator import FlowFusionNet
+from training.data.video_triplets import HELD_OUT_DAVIS
 
 from .common import DEFAULT_DATA, RESULTS, machine, read_rgb, require_dir, resize, write_json
 
+UNTRAINED = "learned, untrained"
 GAPS = (1, 2)
 SIZES = ((448, 256), (854, 480))  # (width, height)
 DEFAULT_STRIDE = 4
@@ -43,9 +49,9 @@ def cell_key(gap: int, size: tuple[int, int]) -> str:
 
 
 def list_sequences(data: Path, wanted: str | None) -> list[str]:
-    """Sequence folder names under `data` (those given by --sequences, if any), sorted."""
+    """Sequence folder names under `data` named by --sequences ("all": every one), sorted."""
     available = sorted(p.name for p in data.iterdir() if p.is_dir() and any(p.glob("*.jpg")))
-    if not wanted:
+    if wanted == "all":
         if not available:
             sys.exit(f"No sequence folders with .jpg frames under {data}.")
         return available
@@ -69,9 +75,23 @@ def predict(animator, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, f
     return frame, 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
 
 
+def untrained_learned():
+    """The `learned` pipeline with an untrained network (zero output layer): the classical
+    starting point of training, to show what training itself adds."""
+    return Inbetweener("learned, untrained", make_frames=LearnedFrames(FlowFusionNet()))
+
+
 def run(data: Path, sequences: list[str], stride: int, methods: list[str]) -> dict:
-    """Evaluate every method on every triplet; returns the per-triplet records and summaries."""
-    animator_for = {method: animators.load("inbetween", method=method) for method in methods}
+    """Evaluate every method on every triplet; returns the per-triplet records and summaries.
+
+    A method named "learned, untrained" is `untrained_learned()`; the others come from
+    animators.load."""
+    animator_for = {
+        method: untrained_learned()
+        if method == UNTRAINED
+        else animators.load("inbetween", method=method)
+        for method in methods
+    }
     records: list[dict] = []
     triplet_counts: dict[str, int] = {}
     warmed = False
@@ -144,52 +164,56 @@ def summarise(records: list[dict], methods: list[str], sequences: list[str]) -> 
                 key: round(statistics.fmean(r["psnr"] for r in select(method, key, sequence)), 3)
                 for key in keys
             }
-    versus_blend: dict[str, dict] = {}
-    if "blend" in methods:
-        for method in methods:
-            if method == "blend":
-                continue
-            versus_blend[method] = {
-                key: {
-                    "psnr_gain_db": round(
-                        summary[method][key]["psnr"] - summary["blend"][key]["psnr"], 3
-                    ),
-                    "time_ratio": round(
-                        summary[method][key]["ms_per_frame"]
-                        / max(summary["blend"][key]["ms_per_frame"], 1e-9),
-                        2,
-                    ),
-                }
-                for key in keys
+    return {
+        "summary": summary,
+        "per_sequence_psnr": per_sequence,
+        "versus_blend": versus(summary, "blend"),
+        "versus_flow": versus(summary, "flow"),
+    }
+
+
+def versus(summary: dict, baseline: str) -> dict:
+    """PSNR gain (dB) and time ratio of every other method over `baseline`, per cell."""
+    if baseline not in summary:
+        return {}
+    keys = [cell_key(gap, size) for gap in GAPS for size in SIZES]
+    return {
+        method: {
+            key: {
+                "psnr_gain_db": round(cells[key]["psnr"] - summary[baseline][key]["psnr"], 3),
+                "time_ratio": round(
+                    cells[key]["ms_per_frame"] / max(summary[baseline][key]["ms_per_frame"], 1e-9),
+                    2,
+                ),
             }
-    return {"summary": summary, "per_sequence_psnr": per_sequence, "versus_blend": versus_blend}
+            for key in keys
+        }
+        for method, cells in summary.items()
+        if method != baseline
+    }
 
 
-def print_table(summary: dict, versus_blend: dict) -> None:
+def print_table(report: dict) -> None:
+    """The summary table, then every method's PSNR gain over blend and over flow per cell."""
     keys = [(gap, size) for gap in GAPS for size in SIZES]
     group = 22
     print(
-        f"{'':8}"
+        f"{'':19}"
         + " | ".join(f"gap {gap}, {size[0]}x{size[1]}".center(group) for gap, size in keys)
     )
-    print(f"{'method':8}" + " | ".join(f"{'PSNR':>6} {'SSIM':>6} {'ms':>8}" for _ in keys))
-    for method, cells in summary.items():
+    print(f"{'method':19}" + " | ".join(f"{'PSNR':>6} {'SSIM':>6} {'ms':>8}" for _ in keys))
+    for method, cells in report["summary"].items():
         values = []
         for gap, size in keys:
             cell = cells[cell_key(gap, size)]
             values.append(f"{cell['psnr']:6.2f} {cell['ssim']:6.4f} {cell['ms_per_frame']:8.1f}")
-        print(f"{method:8}" + " | ".join(values))
-    for method, gains in versus_blend.items():
-        at_gap2 = ", ".join(
-            f"{gains[cell_key(2, size)]['psnr_gain_db']:+.2f} dB ({size[0]}x{size[1]})"
-            for size in SIZES
-        )
-        print(f"{method} - blend at gap 2: {at_gap2}")
-        ratios = ", ".join(
-            f"{gains[cell_key(gap, size)]['time_ratio']:.1f}x (gap {gap}, {size[0]}x{size[1]})"
-            for gap, size in keys
-        )
-        print(f"{method} / blend time: {ratios}")
+        print(f"{method:19}" + " | ".join(values))
+    for baseline in ("blend", "flow"):
+        for method, gains in report[f"versus_{baseline}"].items():
+            cells = ", ".join(
+                f"{gains[cell_key(gap, size)]['psnr_gain_db']:+.2f}" for gap, size in keys
+            )
+            print(f"{method} - {baseline} (dB, cells in table order): {cells}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -197,11 +221,22 @@ def main(argv: list[str] | None = None) -> None:
         prog="python -m benchmarks.inbetween", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="DAVIS frames folder")
-    parser.add_argument("--sequences", help="comma-separated subset of sequences (default: all)")
+    parser.add_argument(
+        "--sequences",
+        default=",".join(HELD_OUT_DAVIS),
+        help="comma-separated sequences, or 'all' (default: the three held out from training)",
+    )
     parser.add_argument(
         "--stride", type=int, default=DEFAULT_STRIDE, help="take a triplet every K frames"
     )
-    parser.add_argument("--methods", default="blend,flow", help="comma-separated inbetween methods")
+    parser.add_argument(
+        "--methods", default="blend,flow,learned", help="comma-separated inbetween methods"
+    )
+    parser.add_argument(
+        "--untrained",
+        action="store_true",
+        help=f'also score "{UNTRAINED}": the learned pipeline before training',
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "inbetween.json")
     args = parser.parse_args(argv)
 
@@ -210,7 +245,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("The stride must be a whole number of at least 1.")
     sequences = list_sequences(data, args.sequences)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    unknown = [m for m in methods if m not in animators.methods("inbetween")]
+    if args.untrained:
+        methods.append(UNTRAINED)
+    unknown = [m for m in methods if m not in animators.methods("inbetween") + [UNTRAINED]]
     if unknown or not methods:
         sys.exit(
             f"Unknown inbetween method(s) {', '.join(unknown) or '(none given)'}; "
@@ -228,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
         f"({len(SIZES)} sizes x {len(methods)} methods each); {seconds:.0f} s"
     )
     report = summarise(result["records"], methods, sequences)
-    print_table(report["summary"], report["versus_blend"])
+    print_table(report)
     write_json(
         {
             "benchmark": "inbetween",

@@ -6,7 +6,7 @@ and is scored (PSNR dB / SSIM) against the rendered truth. Small travel is the c
 large travel of a small object over a flat sky is where classical flow breaks down.
 Needs no data from ../shared.
 
-    python -m benchmarks.inbetween_scenes [--travels 20,40,80,110] [--out FILE]
+    python -m benchmarks.inbetween_scenes [--travels 20,40,80,110] [--methods blend,flow,learned]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .common import RESULTS, write_json
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--travels", default="20,40,80,110", help="ball travel in pixels")
-    parser.add_argument("--methods", default="blend,flow")
+    parser.add_argument("--methods", default="blend,flow,learned")
     parser.add_argument("--out", type=Path, default=RESULTS / "inbetween_scenes.json")
     args = parser.parse_args(argv)
     travels = [float(value) for value in args.travels.split(",")]

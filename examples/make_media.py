@@ -2,7 +2,8 @@
 
     python -m examples.make_media [--only text]
 
-Writes docs/media/waterfall.gif, clouds.gif and inbetween.gif (blend | flow side by side),
+Writes docs/media/waterfall.gif, clouds.gif and inbetween.gif (blend | flow | learned side by
+side),
 scaled to 384 px wide to keep the repository small, and text_<domain>.gif: four captions per
 domain, each first frame drawn by the caption GAN (no dataset image is committed) and rolled
 out by the next-frame model.
@@ -18,7 +19,6 @@ import torch
 from PIL import Image
 
 import animators
-from animators.base import Clip
 from animators.export import write_gif
 
 HERE = Path(__file__).resolve().parent
@@ -102,11 +102,26 @@ def text_media(num_frames: int = 32) -> None:
         write_gif(np.concatenate(strips, axis=2), 8, MEDIA / f"text_{domain}.gif")
 
 
+def inbetween_media() -> None:
+    """blend | flow | learned, 10 frames between the rendered example pair, looped."""
+    start, end = _load("inbetween_start.png"), _load("inbetween_end.png")
+    strips = []
+    for method in ("blend", "flow", "learned"):
+        clip = animators.load("inbetween", method)(start, end, num_frames=10, loop=True)
+        frames = _small(clip.frames, 256)
+        frames[:, :, -2:] = 255  # a thin white divider
+        strips.append(frames)
+    write_gif(np.concatenate(strips, axis=2), 12, MEDIA / "inbetween.gif")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("text",), default=None)
+    parser.add_argument("--only", choices=("text", "inbetween"), default=None)
     args = parser.parse_args(argv)
     MEDIA.mkdir(parents=True, exist_ok=True)
+    if args.only == "inbetween":
+        inbetween_media()
+        return
     text_media()
     if args.only == "text":
         return
@@ -129,15 +144,7 @@ def main(argv: list[str] | None = None) -> None:
         num_frames=32,
     )
     write_gif(_small(clip.frames), 12, MEDIA / "clouds.gif")
-    start, end = _load("inbetween_start.png"), _load("inbetween_end.png")
-    clips: dict[str, Clip] = {
-        method: animators.load("inbetween", method)(start, end, num_frames=10, loop=True)
-        for method in ("blend", "flow")
-    }
-    side_by_side = np.concatenate(
-        [_small(clips["blend"].frames, 320), _small(clips["flow"].frames, 320)], axis=2
-    )
-    write_gif(side_by_side, 12, MEDIA / "inbetween.gif")
+    inbetween_media()
     print(f"wrote README media to {MEDIA}")
 
 

@@ -22,9 +22,15 @@ import pytest  # noqa: E402
 # Make `import helpers` work from any test module, whatever pytest's rootdir/import mode.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from helpers import textured_image  # noqa: E402
+from helpers import panned_windows, textured_image  # noqa: E402
 
 # --- image fixtures ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def panned():
+    """Two windows of one texture, offset by (SHIFT_X, SHIFT_Y), and the true midpoint."""
+    return panned_windows()
 
 
 @pytest.fixture

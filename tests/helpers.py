@@ -8,6 +8,7 @@ import socket
 
 import cv2
 import numpy as np
+from PIL import Image
 
 
 def textured_image(seed: int = 0, height: int = 96, width: int = 128) -> np.ndarray:
@@ -23,6 +24,42 @@ def textured_image(seed: int = 0, height: int = 96, width: int = 128) -> np.ndar
     fine = (fine - fine.min()) / max(float(np.ptp(fine)), 1e-6)
     image = 0.75 * coarse + 0.25 * fine
     return np.clip(np.rint(image * 255.0), 0, 255).astype(np.uint8)
+
+
+SHIFT_X, SHIFT_Y = 8, 4  # the `panned` window moves by this, so the content moves by minus this
+
+
+def panned_windows() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two 96x128 windows of one larger texture, offset by (SHIFT_X, SHIFT_Y), and the true
+    midpoint window."""
+    scene = textured_image(seed=5, height=160, width=200)
+    height, width, top, left = 96, 128, 24, 24
+
+    def window(dx: int, dy: int) -> np.ndarray:
+        return np.ascontiguousarray(
+            scene[top + dy : top + dy + height, left + dx : left + dx + width]
+        )
+
+    return window(0, 0), window(SHIFT_X, SHIFT_Y), window(SHIFT_X // 2, SHIFT_Y // 2)
+
+
+def shift_between(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
+    """(dx, dy) by which the content of `before` moved in `after` (phase correlation)."""
+    gray = [cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float64) for image in (before, after)]
+    window = cv2.createHanningWindow((before.shape[1], before.shape[0]), cv2.CV_64F)
+    (dx, dy), _ = cv2.phaseCorrelate(gray[0], gray[1], window)
+    return dx, dy
+
+
+def panning_frames(count: int = 12, height: int = 120, width: int = 160) -> np.ndarray:
+    """A window sliding 3 px right per frame over a texture: (count, H, W, 3) uint8."""
+    scene = textured_image(seed=9, height=height + 8, width=width + 3 * count)
+    return np.stack([scene[4 : 4 + height, 3 * i : 3 * i + width] for i in range(count)])
+
+
+def write_gif(path, frames: np.ndarray) -> None:
+    images = [Image.fromarray(frame) for frame in frames]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=100, loop=0)
 
 
 def rect_mask(height: int, width: int, top: int, bottom: int, left: int, right: int) -> np.ndarray:

@@ -12,6 +12,8 @@ from gradio_client.exceptions import AppError
 from helpers import running_app
 from PIL import Image
 
+import animators
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 START = str(EXAMPLES / "inbetween_start.png")
 END = str(EXAMPLES / "inbetween_end.png")
@@ -108,11 +110,12 @@ def test_waterfall_absurd_settings(client, settings, message):
         waterfall(client, editor, **settings)
 
 
-def test_inbetween_exact_frames_and_baseline(client):
-    video, baseline, downloads, numbers = inbetween(client, frames=5)
+@pytest.mark.parametrize("method", animators.methods("inbetween"))
+def test_inbetween_exact_frames_and_baseline(client, method):
+    video, baseline, downloads, numbers = inbetween(client, method=method, frames=5)
     assert _video_frames(video)[:2] == (7, (640, 360))
     assert _video_frames(baseline)[:2] == (7, (640, 360))
-    assert "ms per generated frame" in numbers
+    assert "ms per generated frame" in numbers and f"method `{method}`" in numbers
     with Image.open(next(p for p in downloads if p.endswith(".gif"))) as gif:
         assert gif.n_frames == 7
 

@@ -25,12 +25,33 @@ def test_rendered_scene_benchmark_flow_tracks_small_motion(tmp_path):
 @pytest.mark.slow
 def test_davis_inbetween_benchmark_small(tmp_path):
     out = tmp_path / "inbetween.json"
-    inbetween.main(["--sequences", "car-shadow", "--stride", "20", "--out", str(out)])
-    summary = json.loads(out.read_text())["summary"]
-    assert set(summary) == {"blend", "flow"}
+    inbetween.main(
+        ["--sequences", "car-shadow", "--stride", "20", "--untrained", "--out", str(out)]
+    )
+    result = json.loads(out.read_text())
+    summary = result["summary"]
+    assert set(summary) == {"blend", "flow", "learned", "learned, untrained"}
     for cell in ("gap1_448x256", "gap2_854x480"):
         assert summary["flow"][cell]["psnr"] > summary["blend"][cell]["psnr"]
+        assert summary["learned"][cell]["psnr"] > summary["blend"][cell]["psnr"]
         assert summary["flow"][cell]["ms_per_frame"] > 0
+    gain = result["versus_flow"]["learned"]["gap2_854x480"]["psnr_gain_db"]
+    assert gain == pytest.approx(
+        summary["learned"]["gap2_854x480"]["psnr"] - summary["flow"]["gap2_854x480"]["psnr"],
+        abs=0.002,
+    )
+
+
+@needs_davis
+@pytest.mark.slow
+def test_whole_clip_benchmark_small(tmp_path):
+    from benchmarks import inbetween_clips
+
+    out = tmp_path / "clips.json"
+    inbetween_clips.main(["--sequences", "dog", "--methods", "blend,flow", "--out", str(out)])
+    results = json.loads(out.read_text())["results"]
+    assert results["blend"]["clips"] == 1  # dog: 60 frames -> 30 at every 2nd frame
+    assert 0.0 < results["flow"]["mean_l2"] < 1.0
 
 
 @needs_davis

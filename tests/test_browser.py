@@ -89,7 +89,7 @@ def test_waterfall_tab_paint_and_play(page):
     _screenshot(page, "waterfall_tab.png")
 
 
-def test_inbetween_tab_plays_a_video(page):
+def test_inbetween_tab_plays_a_video_and_switches_method(page):
     page.get_by_role("tab", name="Inbetweening").click()
     page.locator("#inbetween-start input[type=file]").first.set_input_files(
         str(EXAMPLES / "inbetween_start.png")
@@ -102,8 +102,17 @@ def test_inbetween_tab_plays_a_video(page):
     page.locator("#inbetween-run").click()
     page.wait_for_function(PLAYING, arg="#inbetween-video video", timeout=90_000)
     page.wait_for_function(PLAYING, arg="#inbetween-baseline video", timeout=30_000)
-    assert "9 frames" in page.locator("#inbetween-info").inner_text()
+    info = page.locator("#inbetween-info")
+    assert "9 frames" in info.inner_text() and "method learned" in info.inner_text()
     _screenshot(page, "inbetween_tab.png")
+    page.locator("#inbetween-method input").click()
+    page.get_by_role("option", name="flow", exact=True).click()
+    page.locator("#inbetween-run").click()
+    page.wait_for_function(
+        "() => document.querySelector('#inbetween-info').innerText.includes('method flow')",
+        timeout=90_000,
+    )
+    page.wait_for_function(PLAYING, arg="#inbetween-video video", timeout=30_000)
 
 
 def test_text_tab_draw_a_digit_and_play(page):

@@ -3,10 +3,9 @@ end frames, flow interpolation lands half-way, and input checks."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
-from helpers import textured_image
+from helpers import SHIFT_X, SHIFT_Y, shift_between, textured_image
 
 import animators
 from animators import InputError
@@ -14,8 +13,7 @@ from animators.inbetween import Inbetweener
 from animators.metrics import psnr, sharpness_ratio
 
 H, W = 64, 80
-METHODS = ["flow", "blend"]
-SHIFT_X, SHIFT_Y = 8, 4  # the window moves by this, so the content moves by minus this
+METHODS = ["learned", "flow", "blend"]
 
 
 @pytest.fixture(scope="module")
@@ -23,30 +21,9 @@ def pair() -> tuple[np.ndarray, np.ndarray]:
     return textured_image(seed=20, height=H, width=W), textured_image(seed=21, height=H, width=W)
 
 
-@pytest.fixture(scope="module")
-def panned():
-    """Two windows of one larger texture, offset by (SHIFT_X, SHIFT_Y), and the true midpoint."""
-    scene = textured_image(seed=5, height=160, width=200)
-    height, width, top, left = 96, 128, 24, 24
-
-    def window(dx: int, dy: int) -> np.ndarray:
-        return np.ascontiguousarray(
-            scene[top + dy : top + dy + height, left + dx : left + dx + width]
-        )
-
-    return window(0, 0), window(SHIFT_X, SHIFT_Y), window(SHIFT_X // 2, SHIFT_Y // 2)
-
-
-def shift_between(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
-    gray = [cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float64) for image in (before, after)]
-    window = cv2.createHanningWindow((before.shape[1], before.shape[0]), cv2.CV_64F)
-    (dx, dy), _ = cv2.phaseCorrelate(gray[0], gray[1], window)
-    return dx, dy
-
-
 def test_methods_are_registered():
-    assert animators.methods("inbetween") == ["flow", "blend"]
-    assert animators.load("inbetween").method == "flow"  # the default
+    assert animators.methods("inbetween") == ["learned", "flow", "blend"]
+    assert animators.load("inbetween").method == "learned"  # the default
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -71,10 +48,13 @@ def test_loop_goes_there_and_back(pair, method, num_frames):
     np.testing.assert_array_equal(clip.frames[0], start)
     np.testing.assert_array_equal(clip.frames[num_frames + 1], end)
     # The way back mirrors the way there, so the frame after the last would be the start again.
+    # The trained network reads its two inputs in order, so it is only nearly symmetric (these
+    # two unrelated textures are its worst case: it hedges everywhere).
+    tolerance = 6.0 if method == "learned" else 2.0
     for index in range(1, num_frames + 1):
         there = clip.frames[index].astype(int)
         back = clip.frames[2 * (num_frames + 1) - index].astype(int)
-        assert np.abs(there - back).mean() < 2.0, index
+        assert np.abs(there - back).mean() < tolerance, index
     if num_frames > 1:
         last = clip.frames[-1].astype(int)
         assert np.abs(last - start).mean() < np.abs(last - end).mean()
@@ -172,7 +152,7 @@ def test_tiny_or_broken_inputs_are_refused(pair):
 
 
 def test_unknown_method_or_task_is_refused():
-    with pytest.raises(InputError, match="flow, blend") as caught:
+    with pytest.raises(InputError, match="learned, flow, blend") as caught:
         animators.load("inbetween", method="magic")
     assert "magic" in str(caught.value)
     with pytest.raises(InputError, match="nope"):

@@ -1,0 +1,130 @@
+"""The learned inbetweener: network plumbing with tiny random nets, the flow units it relies on,
+and one test on the committed checkpoint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from helpers import SHIFT_X, SHIFT_Y, shift_between, textured_image
+
+import animators
+from animators import checkpoints
+from animators.inbetween import Inbetweener, LearnedFrames, flow_scale_for
+from animators.metrics import psnr
+from animators.nets.interpolator import (
+    FlowFusionNet,
+    InterpolatorConfig,
+    backward_warp,
+    occlusion,
+)
+from animators.optical_flow import net_flows
+
+TINY = InterpolatorConfig(widths=(4, 6, 8), residual_blocks=1)
+
+
+def tiny_net(seed: int = 0, zero_head: bool = False) -> FlowFusionNet:
+    torch.manual_seed(seed)
+    net = FlowFusionNet(TINY)
+    if not zero_head:
+        with torch.no_grad():
+            net.head.weight.normal_(0, 0.05)
+    return net
+
+
+def learned(net: FlowFusionNet) -> Inbetweener:
+    return Inbetweener("learned", make_frames=LearnedFrames(net, device="cpu"))
+
+
+def test_backward_warp_shifts_by_whole_pixels():
+    image = torch.rand(1, 3, 16, 20)
+    flow = torch.zeros(1, 2, 16, 20)
+    flow[:, 0] = 3.0  # out[y, x] = image[y, x + 3]
+    flow[:, 1] = -2.0
+    out = backward_warp(image, flow)
+    torch.testing.assert_close(out[..., 2:, :-3], image[..., :-2, 3:])
+
+
+def test_occlusion_is_low_for_consistent_flows_and_high_otherwise():
+    forward = torch.full((1, 2, 12, 12), 2.0)
+    assert occlusion(forward, -forward).max() < 1e-4
+    assert occlusion(forward, forward).min() > 0.9  # the round trip misses by 4 pixels
+
+
+def test_prepare_refuses_mismatched_sizes():
+    net = tiny_net()
+    frames = torch.rand(1, 3, 32, 32)
+    with pytest.raises(ValueError, match="multiple"):
+        net.prepare(frames, frames, torch.zeros(1, 2, 6, 6), torch.zeros(1, 2, 6, 6))
+
+
+@pytest.mark.parametrize(
+    "size, scale", [((480, 854), 2), ((256, 448), 1), ((1080, 1920), 4), ((40, 50), 1)]
+)
+def test_flow_scale_keeps_the_flow_image_at_most_512(size, scale):
+    assert flow_scale_for(*size) == scale
+
+
+@pytest.mark.parametrize("flow_scale", [1, 2])
+def test_net_flows_are_in_net_pixels(panned, flow_scale):
+    start, end, _ = panned  # 96 x 128, content moves by (-8, -4) from start to end
+    flow_01, flow_10 = net_flows(start, end, flow_scale)
+    reduction = 2 * flow_scale
+    assert flow_01.shape == (96 // reduction, 128 // reduction, 2)
+    inner = flow_01[2:-2, 2:-2]
+    assert np.median(inner[..., 0]) == pytest.approx(-SHIFT_X / reduction, abs=0.3)
+    assert np.median(inner[..., 1]) == pytest.approx(-SHIFT_Y / reduction, abs=0.3)
+    assert np.median(flow_10[2:-2, 2:-2, 0]) == pytest.approx(SHIFT_X / reduction, abs=0.3)
+
+
+@pytest.mark.parametrize("height, width", [(61, 83), (64, 64), (33, 120)])
+@pytest.mark.parametrize("num_frames", [1, 4])
+def test_any_size_gives_exact_frames_and_ends(height, width, num_frames):
+    start = textured_image(seed=3, height=height, width=width)
+    end = textured_image(seed=4, height=height, width=width)
+    clip = learned(tiny_net())(start, end, num_frames=num_frames)
+    assert clip.frames.shape == (num_frames + 2, height, width, 3)
+    np.testing.assert_array_equal(clip.frames[0], start)
+    np.testing.assert_array_equal(clip.frames[-1], end)
+    assert clip.info["method"] == "learned"
+
+
+def test_learned_is_deterministic_and_loops():
+    start = textured_image(seed=5, height=48, width=64)
+    end = textured_image(seed=6, height=48, width=64)
+    animator = learned(tiny_net(seed=1))
+    first = animator(start, end, num_frames=3, loop=True)
+    second = animator(start, end, num_frames=3, loop=True)
+    np.testing.assert_array_equal(first.frames, second.frames)
+    assert first.num_frames == 8
+    np.testing.assert_array_equal(first.frames[4], end)
+
+
+def test_untrained_network_is_the_classical_interpolation(panned):
+    """With its output layer at zero the network fuses linear-motion warps: frames land on the
+    straight path between the inputs, like the classical flow method."""
+    start, end, truth = panned
+    clip = learned(tiny_net(zero_head=True))(start, end, num_frames=3)
+    for index in (1, 2, 3):
+        dx, dy = shift_between(start, clip.frames[index])
+        assert dx == pytest.approx(-SHIFT_X * index / 4, abs=1.0)
+        assert dy == pytest.approx(-SHIFT_Y * index / 4, abs=1.0)
+    inner = (slice(8, -8), slice(8, -8))
+    middle = learned(tiny_net(zero_head=True))(start, end, num_frames=1).frames[1]
+    assert psnr(middle[inner], truth[inner]) > 30.0
+
+
+def test_committed_checkpoint_is_the_default_and_lands_half_way(panned):
+    folder = checkpoints.resolve("inbetween", "learned")
+    assert (folder / "model.safetensors").stat().st_size < 15 * 2**20
+    assert animators.methods("inbetween")[0] == "learned"
+    start, end, truth = panned
+    animator = animators.load("inbetween", device="cpu")
+    assert animator.method == "learned"
+    middle = animator(start, end, num_frames=1).frames[1]
+    dx, dy = shift_between(start, middle)
+    assert dx == pytest.approx(-SHIFT_X / 2, abs=1.0)
+    assert dy == pytest.approx(-SHIFT_Y / 2, abs=1.0)
+    inner = (slice(8, -8), slice(8, -8))
+    blend = animators.load("inbetween", "blend")(start, end, num_frames=1).frames[1]
+    assert psnr(middle[inner], truth[inner]) > psnr(blend[inner], truth[inner]) + 8.0

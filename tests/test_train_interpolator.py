@@ -1,0 +1,79 @@
+"""Training data and script of the learned inbetweener, on footage the test makes itself."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from helpers import panning_frames, textured_image, write_gif
+
+from animators.checkpoints import load_module
+from animators.nets.interpolator import FlowFusionNet, InterpolatorConfig
+from training import train_interpolator
+from training.data import video_triplets
+
+
+def test_scene_cuts_find_a_cut_and_not_motion():
+    moving = panning_frames(6)
+    other = np.full_like(moving[:3], (200, 30, 30))
+    other[:, ::7] = 0  # some texture
+    cuts = video_triplets.scene_cuts(np.concatenate([moving, other]))
+    assert cuts.tolist() == [False] * 5 + [True] + [False] * 2
+
+
+def test_windows_skip_cuts_and_split_keeps_frames_apart():
+    frames = panning_frames(20)
+    cuts = np.zeros(19, dtype=bool)
+    cuts[9] = True  # between frames 9 and 10
+    clip = video_triplets.VideoClip("c", frames, cuts)
+    starts = clip.windows(2)
+    assert all(not (i <= 9 < i + 2) for i in starts) and 8 not in starts and 9 not in starts
+    train, validation = video_triplets.split_clips([clip], share=0.25)
+    assert len(train[0].frames) == 13 and len(validation[0].frames) == 7  # 7: longest span + 1
+    assert len(train[0].cuts) == 12 and train[0].cuts[9]
+    short = video_triplets.VideoClip("s", frames[:10], cuts[:9])
+    assert video_triplets.split_clips([short])[1] == []  # too short to split: all training
+
+
+@pytest.mark.parametrize("flow_scale", [1, 2])
+def test_sampler_batches_have_matching_shapes_and_times(flow_scale):
+    clip = video_triplets.VideoClip("pan", panning_frames(16), np.zeros(15, dtype=bool))
+    birds = [textured_image(seed=s, height=100, width=100) for s in range(3)]
+    sampler = video_triplets.TripletSampler([clip], birds, crop=64, synthetic_share=0.5)
+    batch = sampler.batch(np.random.default_rng(0), 6, flow_scale)
+    assert batch["start"].shape == batch["middle"].shape == (6, 3, 64, 64)
+    net_side = 64 // (2 * flow_scale)
+    assert batch["flow_01"].shape == batch["flow_10"].shape == (6, 2, net_side, net_side)
+    assert batch["start"].dtype == np.float32 and 0 <= batch["start"].min() <= 1
+    assert ((batch["t"] > 0) & (batch["t"] < 1)).all()
+
+
+def test_ssim_loss_is_zero_for_equal_images_and_grows_with_noise():
+    image = torch.rand(1, 3, 32, 32)
+    assert train_interpolator.ssim_loss(image, image) < 1e-5
+    noisy = (image + 0.2 * torch.randn_like(image)).clamp(0, 1)
+    assert train_interpolator.ssim_loss(noisy, image) > 0.1
+
+
+def test_smoke_run_writes_a_loadable_checkpoint_and_resumes(tmp_path):
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    write_gif(videos / "pan.gif", panning_frames(30))
+    run = tmp_path / "run"
+    arguments = [
+        "--out", str(run), "--smoke", "--davis", str(tmp_path / "none"),
+        "--videos", str(videos), "--birds", str(tmp_path / "none"),
+    ]  # fmt: skip
+    train_interpolator.main(arguments)
+    log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
+    assert [entry["step"] for entry in log] == [2, 4]
+    assert (run / "samples" / "step_000004.png").is_file()
+    net = load_module(FlowFusionNet, InterpolatorConfig, run / "best")
+    assert isinstance(net, FlowFusionNet)
+    metrics = json.loads((run / "best" / "metrics.json").read_text())
+    assert metrics["validation_psnr"] >= metrics["validation_psnr_at_start"]
+    train_interpolator.main(arguments + ["--resume"])  # 4 more steps from the saved state
+    steps = [json.loads(line)["step"] for line in (run / "log.jsonl").read_text().splitlines()]
+    assert steps == [2, 4, 6, 8]
