@@ -96,6 +96,13 @@ def resolve(
     )
 
 
+def pick_device(device: str | None = None):
+    """`device` as a torch.device; None picks CUDA when available, else the CPU."""
+    import torch
+
+    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+
 def read_json(folder: Path, name: str) -> dict[str, Any]:
     file = Path(folder) / name
     return json.loads(file.read_text()) if file.is_file() else {}

@@ -87,7 +87,7 @@ class LearnedFrames:
     `FlowFusionNet` (animators.nets.interpolator) refining DIS flow for each t."""
 
     def __init__(self, net: FlowFusionNet, device: str | None = None) -> None:
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.device = checkpoints.pick_device(device)
         self.net = net.to(self.device).eval()
 
     @classmethod
@@ -132,7 +132,7 @@ class GeneratedClipFrames:
     uses_seed = True
 
     def __init__(self, generator: ClipGenerator, device: str | None = None) -> None:
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.device = checkpoints.pick_device(device)
         self.generator = generator.to(self.device).eval()
         self.preview_size = generator.config.size
 
@@ -171,7 +171,7 @@ class MipalFrames:
     refined, and the frame is resized back to the input size (a preview above 256 px)."""
 
     def __init__(self, model: Mipal, device: str | None = None) -> None:
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+        self.device = checkpoints.pick_device(device)
         self.model = model.to(self.device).eval()
         self.preview_size = model.config.size
 

@@ -25,10 +25,6 @@ MAX_FRAMES = 64
 DOMAINS = ("mnist", "icons", "walking")
 
 
-def _device(device: str | None) -> torch.device:
-    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-
-
 class TextSequenceAnimator:
     """Callable animator: caption + start frame -> Clip of `num_frames` frames (start included).
 
@@ -44,7 +40,7 @@ class TextSequenceAnimator:
         device: str | None = None,
         first_frame: FirstFrameGenerator | None = None,
     ) -> None:
-        self.device = _device(device)
+        self.device = checkpoints.pick_device(device)
         self.net = net.to(self.device).eval()
         self.config: NextFrameConfig = net.config
         self.domain = domain

@@ -133,27 +133,32 @@ class TimeBudget:
         return self.progress(step) >= 1.0
 
 
-def run_arguments(description: str, steps: int, every: int) -> argparse.ArgumentParser:
-    """A parser with the options every text-task trainer shares: domain, data, run folder,
-    length (steps / minutes), batch size, logging interval, resume, export, device, seed,
-    smoke."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--domain", choices=("mnist", "icons", "walking"), default="mnist")
-    parser.add_argument(
-        "--data", type=Path, default=None, help="mnist .npz (x, y) or walking clips .npz"
-    )
+def add_run_options(parser: argparse.ArgumentParser, steps: int, every: int, batch_size: int):
+    """Options every trainer shares: run folder, length (steps / minutes), batch size, logging
+    interval, resume, export, device, seed, smoke."""
     parser.add_argument("--out", type=Path, required=True, help="run folder, e.g. runs/NAME")
     parser.add_argument("--steps", type=int, default=steps)
     parser.add_argument(
         "--max-minutes", type=float, default=None, help="also stop after this much wall time"
     )
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=batch_size)
     parser.add_argument("--every", type=int, default=every, help="save/sample/log interval")
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--export", type=Path, default=None, help="checkpoint folder to write")
     parser.add_argument("--device", default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--smoke", action="store_true", help="a few tiny steps, to test the code")
+
+
+def run_arguments(description: str, steps: int, every: int) -> argparse.ArgumentParser:
+    """A parser with the options every text-task trainer shares: domain, data, and the run
+    options of `add_run_options`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--domain", choices=("mnist", "icons", "walking"), default="mnist")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="mnist .npz (x, y) or walking clips .npz"
+    )
+    add_run_options(parser, steps, every, batch_size=16)
     return parser
 
 

@@ -36,7 +36,14 @@ from animators.nets.clip_generator import (
     end_frame_error,
     kl_divergence,
 )
-from training.common import RunFolder, TimeBudget, export_checkpoint, pick_device, seed_everything
+from training.common import (
+    RunFolder,
+    TimeBudget,
+    add_run_options,
+    export_checkpoint,
+    pick_device,
+    seed_everything,
+)
 from training.data import video_triplets
 from training.data.clip_windows import WindowSampler
 
@@ -47,24 +54,13 @@ CRITIC_STEPS = 4
 def parse_arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kind", choices=("cvae", "cgan"), required=True)
-    parser.add_argument("--out", type=Path, required=True, help="run folder, e.g. runs/cvae")
-    parser.add_argument("--data", type=Path, action="append", default=[], help="more footage")
-    parser.add_argument("--davis", type=Path, default=video_triplets.DEFAULT_DAVIS)
-    parser.add_argument("--videos", type=Path, default=video_triplets.DEFAULT_VIDEOS)
-    parser.add_argument("--steps", type=int, default=20000)
-    parser.add_argument("--max-minutes", type=float, default=None)
-    parser.add_argument("--batch-size", type=int, default=8)
+    add_run_options(parser, steps=20000, every=200, batch_size=8)
+    video_triplets.add_footage_arguments(parser)
     parser.add_argument("--width", type=int, default=ClipGeneratorConfig.width)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--video-weight", type=float, default=None, help="cvae 1, cgan 0")
     parser.add_argument("--end-weight", type=float, default=10.0)
     parser.add_argument("--kl-weight", type=float, default=1e-4)
-    parser.add_argument("--every", type=int, default=200)
-    parser.add_argument("--resume", action="store_true")
-    parser.add_argument("--export", type=Path, default=None)
-    parser.add_argument("--device", default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--smoke", action="store_true", help="a few tiny steps, to test the code")
     return parser.parse_args(argv)
 
 
@@ -94,11 +90,7 @@ def main(argv=None) -> None:
     device = pick_device(args.device)
     run = RunFolder(args.out)
     export = args.export or run.path / "export"
-    clips = video_triplets.load_clips(
-        args.davis if args.davis and args.davis.is_dir() else None,
-        args.videos if args.videos and args.videos.is_dir() else None,
-        extra=args.data,
-    )
+    clips = video_triplets.clips_from_arguments(args)
     config = ClipGeneratorConfig(width=args.width)
     sampler = WindowSampler(clips, frames=config.frames, size=config.size)
     print(f"{len(sampler.options)} clips with {config.frames}-frame windows, device {device}")

@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from animators.checkpoints import load_module, read_json, save_checkpoint
 from animators.nets.interpolator import FlowFusionNet, InterpolatorConfig, backward_warp
-from training.common import RunFolder, TimeBudget, pick_device, seed_everything
+from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
 from training.data import video_triplets
 
 FLOW_SCALES = (1, 2)
@@ -135,27 +135,16 @@ def export_best(net: FlowFusionNet, folder: Path, step: int, value: float, start
 
 def parse_arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, required=True, help="run folder, e.g. runs/interp")
-    parser.add_argument("--data", type=Path, action="append", default=[], help="more footage")
-    parser.add_argument("--davis", type=Path, default=video_triplets.DEFAULT_DAVIS)
-    parser.add_argument("--videos", type=Path, default=video_triplets.DEFAULT_VIDEOS)
+    add_run_options(parser, steps=20000, every=200, batch_size=8)
+    video_triplets.add_footage_arguments(parser)
     parser.add_argument("--birds", type=Path, default=video_triplets.DEFAULT_BIRDS)
     parser.add_argument("--synthetic-share", type=float, default=0.3)
-    parser.add_argument("--steps", type=int, default=20000)
-    parser.add_argument("--max-minutes", type=float, default=None)
-    parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--crop", type=int, default=224)
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--ssim-weight", type=float, default=0.2)
     parser.add_argument("--teacher-weight", type=float, default=0.03)
-    parser.add_argument("--every", type=int, default=200, help="validate/save interval")
     parser.add_argument("--validation", type=int, default=48, help="triplets per flow scale")
     parser.add_argument("--init", type=Path, default=None, help="start from this checkpoint")
-    parser.add_argument("--resume", action="store_true")
-    parser.add_argument("--export", type=Path, default=None)
-    parser.add_argument("--device", default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--smoke", action="store_true", help="a few tiny steps, to test the code")
     return parser.parse_args(argv)
 
 
@@ -168,11 +157,7 @@ def main(argv=None) -> None:
     run = RunFolder(args.out)
     export = args.export or run.path / "best"
 
-    clips = video_triplets.load_clips(
-        args.davis if args.davis and args.davis.is_dir() else None,
-        args.videos if args.videos and args.videos.is_dir() else None,
-        extra=args.data,
-    )
+    clips = video_triplets.clips_from_arguments(args)
     train_clips, validation_clips = video_triplets.split_clips(clips)
     if not validation_clips:
         raise SystemExit("No clip is long enough to keep frames for validation (14+ frames).")

@@ -152,6 +152,22 @@ def load_clips(
     return clips
 
 
+def add_footage_arguments(parser) -> None:
+    """--data (repeatable), --davis and --videos options of the video trainers."""
+    parser.add_argument("--data", type=Path, action="append", default=[], help="more footage")
+    parser.add_argument("--davis", type=Path, default=DEFAULT_DAVIS)
+    parser.add_argument("--videos", type=Path, default=DEFAULT_VIDEOS)
+
+
+def clips_from_arguments(args) -> list[VideoClip]:
+    """`load_clips` with the folders of `add_footage_arguments` (missing ones are skipped)."""
+    return load_clips(
+        args.davis if args.davis and args.davis.is_dir() else None,
+        args.videos if args.videos and args.videos.is_dir() else None,
+        extra=args.data,
+    )
+
+
 def split_clips(clips: list[VideoClip], share: float = VALIDATION_SHARE):
     """(train, validation): each clip's last `share` of frames (at least enough for the longest
     span) goes to validation; clips too short to give both stay wholly in training."""
