@@ -132,6 +132,9 @@ def describe(clip: Clip, extra: list[str] | None = None) -> str:
     info = clip.info
     if "method" in info:
         lines.append(f"method `{info['method']}`")
+    if "field_source" in info:
+        source = "the motion-field model" if info["field_source"] == "model" else "your brush"
+        lines.append(f"motion from {source}")
     if "seconds" in info:
         lines.append(f"rendered in {info['seconds']:.2f} s on this server")
     if "ms_per_frame" in info:
@@ -219,6 +222,7 @@ def merge_masks(painted, uploaded, size_hw, name):
 
 def animate_waterfall(
     editor,
+    method,
     mask_file,
     second_mask_file,
     freeze_file,
@@ -233,7 +237,7 @@ def animate_waterfall(
     def work():
         background = (editor or {}).get("background") if isinstance(editor, dict) else editor
         if not background:
-            raise gr.Error("Upload a photo first, then paint where it should move.")
+            raise gr.Error("Upload a photo first.")
         image, notes = load_image(background)
         scale = source_scale(background, image)
         painted = masks_from_layers((editor or {}).get("layers") or [])
@@ -247,7 +251,7 @@ def animate_waterfall(
             uploaded = load_mask(path, label) if path else None
             masks[name], mask_notes = merge_masks(painted[name], uploaded, size_hw, label)
             notes += mask_notes
-        if masks["mask"] is None and masks["second_mask"] is None:
+        if method == "brush" and masks["mask"] is None and masks["second_mask"] is None:
             raise gr.Error(
                 "Paint the region that should move (blue brush), or upload a motion mask."
             )
@@ -256,7 +260,7 @@ def animate_waterfall(
             speed_here = float(speed) * scale
         except (TypeError, ValueError):
             speed_here = speed  # the animator says what is wrong with it
-        clip = animators.load("waterfall")(
+        clip = animators.load("waterfall", method)(
             image,
             direction=direction,
             speed=speed_here,
@@ -285,9 +289,11 @@ def _example_photos() -> list[Path]:
 
 def build_waterfall_tab() -> None:
     gr.Markdown(
-        "Upload a photo, **paint blue** where it flows (water, smoke, clouds), **orange** for "
-        "a second direction and **red** for what must stay still. Direction: 0 = right, "
-        "90 = up, 180 = left, 270 = down. The loop is seamless and keeps the photo's detail."
+        "Upload a photo: method **flow** finds what flows (water, smoke) and which way by "
+        "itself; **red** strokes keep things still. To choose yourself, **paint blue** where "
+        "it flows and **orange** for a second direction (direction: 0 = right, 90 = up, "
+        "180 = left, 270 = down); painted strokes replace the model's field. The loop is "
+        "seamless and keeps the photo's detail."
     )
     with gr.Row():
         with gr.Column():
@@ -306,8 +312,16 @@ def build_waterfall_tab() -> None:
                 layers=False,
                 elem_id="waterfall-editor",
             )
+            method = gr.Dropdown(
+                animators.methods("waterfall"),
+                value=animators.methods("waterfall")[0],
+                label="Method",
+                elem_id="waterfall-method",
+            )
             with gr.Row():
-                direction = Setting(0, 359, value=270, step=1, label="Direction (degrees)")
+                direction = Setting(
+                    0, 359, value=270, step=1, label="Direction of painted strokes (degrees)"
+                )
                 speed = Setting(0.1, 20, value=2.0, step=0.1, label="Speed (pixels / frame)")
             with gr.Row():
                 num_frames = Setting(8, 120, value=24, step=1, label="Frames")
@@ -338,7 +352,8 @@ def build_waterfall_tab() -> None:
             )
             downloads = gr.File(label="Downloads: GIF, PNG frames", file_count="multiple")
             numbers = gr.Markdown(elem_id="waterfall-info")
-    inputs = [editor, mask_file, second_file, freeze_file, direction, speed, second_direction]
+    inputs = [editor, method, mask_file, second_file, freeze_file, direction, speed]
+    inputs += [second_direction]
     inputs += [num_frames, fps, playback]
     run.click(
         animate_waterfall,
@@ -355,11 +370,20 @@ def build_waterfall_tab() -> None:
         }
 
     examples = [
-        [editor_value(EXAMPLES / "waterfall.png", EXAMPLES / "waterfall_brush.png"), 270, 3.0, 0],
-        [editor_value(EXAMPLES / "clouds.png", EXAMPLES / "clouds_brush.png"), 0, 1.5, 0],
+        [editor_value(EXAMPLES / "waterfall.png", None), "flow", 270, 3.0, 0],
+        [
+            editor_value(EXAMPLES / "waterfall.png", EXAMPLES / "waterfall_brush.png"),
+            "brush",
+            270,
+            3.0,
+            0,
+        ],
+        [editor_value(EXAMPLES / "clouds.png", EXAMPLES / "clouds_brush.png"), "brush", 0, 1.5, 0],
     ]
-    examples += [[editor_value(photo, None), 270, 2.0, 0] for photo in _example_photos()]
-    gr.Examples(examples, inputs=[editor, direction, speed, second_direction], label="Examples")
+    examples += [[editor_value(photo, None), "flow", 270, 2.0, 0] for photo in _example_photos()]
+    gr.Examples(
+        examples, inputs=[editor, method, direction, speed, second_direction], label="Examples"
+    )
 
 
 # ---------------------------------------------------------------- inbetweening tab

@@ -2,7 +2,8 @@
 
     import animators
     clip = animators.load("inbetween")(start, end, num_frames=7)  # method="learned"
-    clip = animators.load("waterfall")(image, mask=mask, direction=270, num_frames=24)
+    clip = animators.load("waterfall")(image, num_frames=24)  # method="flow": the model finds it
+    clip = animators.load("waterfall", "brush")(image, mask=mask, direction=270, num_frames=24)
     clip = animators.load("text")("the digit 3 is moving left", start, num_frames=16)
 
 Images are (H, W, 3) uint8 RGB numpy arrays; every animator returns a `Clip`.
@@ -15,14 +16,23 @@ from typing import Any
 
 from .base import AnimatorError, Clip, InputError
 from .checkpoints import CheckpointNotFound
+from .fluid_generators import SEED_METHODS, GeneratedWaterfall
 from .inbetween import Inbetweener, LearnedFrames
+from .motion_field import MotionFieldPredictor
 from .text_sequence import TextAnimator
-from .waterfall import BrushWaterfall
+from .waterfall import Waterfall
 
 # task -> method -> factory(device) returning the animator. The first method is the default.
 REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {
     "waterfall": {
-        "brush": lambda device: BrushWaterfall(),
+        "flow": lambda device: Waterfall(MotionFieldPredictor.from_pretrained(device=device)),
+        "brush": lambda device: Waterfall(),
+        **{
+            name: (
+                lambda device, name=name: GeneratedWaterfall.from_pretrained(name, device=device)
+            )
+            for name in SEED_METHODS
+        },
     },
     "inbetween": {
         "learned": lambda device: Inbetweener(

@@ -1,5 +1,6 @@
 """Command line: one subcommand per task, writing .mp4, .gif, .zip (PNG frames) or .npz.
 
+python -m animators waterfall photo.jpg -n 24 -o out.mp4    # the model finds what flows
 python -m animators waterfall photo.jpg --mask water.png --direction 270 --speed 2 -n 24 -o out.mp4
 python -m animators inbetween start.png end.png -n 7 --method learned -o out.gif
 """
@@ -30,13 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m animators", description=__doc__.split("\n")[0])
     tasks = parser.add_subparsers(dest="task", required=True)
 
-    waterfall = tasks.add_parser("waterfall", help="loop the painted region of a photo")
+    waterfall = tasks.add_parser("waterfall", help="loop what flows in a photo")
     waterfall.add_argument("image", type=Path)
     waterfall.add_argument("--method", choices=methods("waterfall"), default=None)
-    waterfall.add_argument("--mask", type=Path, help="image, white (or opaque) where it moves")
+    waterfall.add_argument(
+        "--mask", type=Path, help="image, white (or opaque) where it moves; replaces the model's"
+    )
     waterfall.add_argument("--direction", type=float, default=270.0, help="degrees: 0 right, 90 up")
     waterfall.add_argument(
-        "--speed", type=float, default=2.0, help="pixels per frame at the photo's resolution"
+        "--speed",
+        type=float,
+        default=2.0,
+        help="pixels per frame at the photo's resolution "
+        "(the brush's speed, or the typical speed of the model's field)",
     )
     waterfall.add_argument("--second-mask", type=Path, help="a region moving another way")
     waterfall.add_argument("--second-direction", type=float, default=0.0)

@@ -1,8 +1,11 @@
 """Waterfall / fluid texture motion from one photo.
 
-Method "brush" (user-guided Eulerian motion): the user paints where things move and gives a
-direction and speed; a static motion field is built from that, integrated over time, and the
-photo's own pixels are splatted along it into a seamless loop (see `animators.motion`).
+Both methods build a static motion field, integrate it over time and splat the photo's own
+pixels along it into a seamless loop (see `animators.motion`):
+- "flow" (default): the motion-field network finds what flows and which way
+  (`animators.motion_field`); the user's speed scales it, freeze strokes stop it, and painted
+  motion strokes, when given, replace it (the user knows best).
+- "brush": only the painted strokes move, with the given direction and speed.
 """
 
 from __future__ import annotations
@@ -16,22 +19,27 @@ from .base import Clip, InputError, ProgressFn, report
 from .inputs import prepare_image, prepare_mask
 from .limits import Limits, check_count, check_fps, check_number
 from .motion import Stroke, flow_overlay, motion_field_from_strokes, render_loop
+from .motion_field import MotionFieldPredictor
 
 MIN_FRAMES, MAX_FRAMES = 8, 120
 MAX_SPEED = 40.0
+MIN_MOVING_SHARE = 0.002  # a predicted field moving less of the photo than this is "nothing"
 
 
-class BrushWaterfall:
-    """Callable animator: photo + painted masks + direction/speed -> looping Clip.
+class Waterfall:
+    """Callable animator: photo (+ painted masks, direction, speed) -> looping Clip.
 
-    Clip.info holds "motion_field" ((H, W, 2) float32 px/frame), "motion_preview"
-    ((H, W, 3) uint8, the colour-coded field over the photo), "loop_seam", "sharpness",
-    "seconds" and "warnings".
+    With a `predictor` this is method "flow" (painting is optional), without it "brush".
+    Clip.info holds "motion_field" ((H, W, 2) float32 px/frame), "field_source" ("model" or
+    "brush"), "motion_preview" ((H, W, 3) uint8, the colour-coded field over the photo),
+    "loop_seam", "sharpness", "moving_fraction", "seconds" and "warnings".
     """
 
-    method = "brush"
-
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(
+        self, predictor: MotionFieldPredictor | None = None, limits: Limits | None = None
+    ) -> None:
+        self.predictor = predictor
+        self.method = "flow" if predictor is not None else "brush"
         self.limits = limits or Limits.from_env()
 
     def __call__(
@@ -52,9 +60,10 @@ class BrushWaterfall:
     ) -> Clip:
         """image: (H, W, 3) uint8 RGB. mask / second_mask / freeze: (H, W) bool or uint8
         (resized to the photo if needed). direction in degrees (0 right, 90 up, 180 left,
-        270 down); speed in pixels per frame at the given image's resolution (scaled along
-        if the image is scaled down). Returns num_frames frames; the frame after the last
-        would equal the first."""
+        270 down) applies to painted strokes; speed in pixels per frame at the given image's
+        resolution (scaled along if the image is scaled down) sets the strokes' speed, or the
+        typical speed of the predicted field. Returns num_frames frames; the frame after the
+        last would equal the first."""
         most = max(MIN_FRAMES, min(MAX_FRAMES, self.limits.max_output_frames))
         num_frames = check_count(num_frames, "number of frames", MIN_FRAMES, most)
         fps = check_fps(fps, self.limits)
@@ -70,8 +79,6 @@ class BrushWaterfall:
         second_mask, second_notes = prepare_mask(second_mask, size_hw, "second-direction mask")
         freeze, freeze_notes = prepare_mask(freeze, size_hw, "freeze mask")
         notes += mask_notes + second_notes + freeze_notes
-        if (mask is None or not mask.any()) and (second_mask is None or not second_mask.any()):
-            raise InputError("Paint the region that should move: the motion mask is empty.")
         if speed <= 0:
             raise InputError("Set a speed above 0 pixels per frame so that something moves.")
         strokes = [
@@ -79,10 +86,15 @@ class BrushWaterfall:
             for painted, angle in ((mask, direction), (second_mask, second_direction))
             if painted is not None and painted.any()
         ]
+        if not strokes and self.predictor is None:
+            raise InputError("Paint the region that should move: the motion mask is empty.")
 
         began = _time.perf_counter()
         report(progress, 0.0, "Building the motion field")
-        field = motion_field_from_strokes(strokes, freeze=freeze)
+        if strokes:
+            field, source = motion_field_from_strokes(strokes, freeze=freeze), "brush"
+        else:
+            field, source = self.predicted_field(image, speed, freeze), "model"
         frames = render_loop(
             image, field, num_frames, crossfade=crossfade, seed=seed, progress=progress
         )
@@ -90,6 +102,7 @@ class BrushWaterfall:
         moving = np.hypot(field[..., 0], field[..., 1]) > 1e-6
         info = {
             "method": self.method,
+            "field_source": source,
             "warnings": notes,
             "seconds": round(elapsed, 3),
             "loop_seam": round(metrics.loop_seam_ratio(frames), 3),
@@ -99,3 +112,21 @@ class BrushWaterfall:
             "motion_preview": flow_overlay(image, field),
         }
         return Clip(frames=frames, fps=fps, info=info)
+
+    def predicted_field(
+        self, image: np.ndarray, speed: float, freeze: np.ndarray | None
+    ) -> np.ndarray:
+        """The network's field for `image`, scaled so a typical moving pixel moves `speed`
+        px/frame, zero under `freeze`. Raises InputError when nothing is found to move."""
+        field, _ = self.predictor.predict(image)
+        if freeze is not None:
+            field[freeze] = 0.0
+        magnitude = np.hypot(field[..., 0], field[..., 1])
+        moving = magnitude > 1e-6
+        if moving.mean() < MIN_MOVING_SHARE:
+            raise InputError(
+                "The model found nothing that flows in this photo; paint the region that "
+                "should move with the brush."
+            )
+        typical = float(np.median(magnitude[moving]))
+        return (field * (speed / max(typical, 1e-6))).astype(np.float32)

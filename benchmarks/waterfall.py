@@ -3,7 +3,7 @@
 Each test photo is resized to `--width` pixels wide (aspect kept), given a motion mask, a
 direction and a speed, and rendered into a `--frames`-frame loop with
 
-    animators.load("waterfall")(image, mask=mask, direction=..., speed=..., num_frames=N)
+    animators.load("waterfall", "brush")(image, mask=mask, direction=..., speed=..., num_frames=N)
 
 once with the default per-pixel cross-fade ("brush") and once with crossfade=1.0, one global
 cross-fade of the two splats for all pixels (the baseline; its weight follows a smoothstep
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     if not MIN_FRAMES <= args.frames <= MAX_FRAMES:
         sys.exit(f"The number of frames must be from {MIN_FRAMES} to {MAX_FRAMES}.")
     photos = test_photos(data, args.width, args.photos)
-    animator = animators.load("waterfall")
+    animator = animators.load("waterfall", "brush")
     print(f"waterfall benchmark: {len(photos)} photos, {args.frames} frames, width {args.width}")
     warm = photos[0]  # the first call pays one-off set-up costs; not timed
     animator(warm.image, mask=warm.mask, direction=warm.direction, speed=warm.speed, num_frames=8)

@@ -2,11 +2,12 @@
 
     python -m examples.make_media [--only text]
 
-Writes docs/media/waterfall.gif, clouds.gif and inbetween.gif (blend | flow | learned side by
-side),
-scaled to 384 px wide to keep the repository small, and text_<domain>.gif: four captions per
-domain, each first frame drawn by the caption GAN (no dataset image is committed) and rolled
-out by the next-frame model.
+Writes docs/media/waterfall.gif, clouds.gif (brush) and inbetween.gif (blend | flow | learned
+side by side), scaled to 384 px wide to keep the repository small; waterfall_methods.gif (the
+photo | the motion-field model with no brush | pix2gif | recursive | recurrent) and
+waterfall_field.png (the photo | the model's motion field); and text_<domain>.gif: four
+captions per domain, each first frame drawn by the caption GAN (no dataset image is committed)
+and rolled out by the next-frame model.
 """
 
 from __future__ import annotations
@@ -114,18 +115,48 @@ def inbetween_media() -> None:
     write_gif(np.concatenate(strips, axis=2), 12, MEDIA / "inbetween.gif")
 
 
+WATERFALL_METHODS = ("flow", "pix2gif", "recursive", "recurrent")
+
+
+def waterfall_media() -> None:
+    """The rendered waterfall with no brush: the photo, then each learned method, side by side
+    (methods without a checkpoint are left out), and the model's motion field."""
+    from animators.checkpoints import CheckpointNotFound
+
+    photo = _load("waterfall.png")
+    panels = [np.repeat(photo[None], 24, axis=0)]
+    for method in WATERFALL_METHODS:
+        try:
+            clip = animators.load("waterfall", method)(photo, num_frames=24, speed=3.0)
+        except CheckpointNotFound:
+            continue
+        panels.append(clip.frames)
+        if method == "flow":
+            field = np.concatenate([photo, clip.info["motion_preview"]], axis=1)
+            Image.fromarray(_small(field[None], 768)[0]).save(MEDIA / "waterfall_field.png")
+    strips = []
+    for frames in panels:
+        frames = _small(frames, 192)
+        frames[:, :, -2:] = 255  # a thin white divider
+        strips.append(frames)
+    write_gif(np.concatenate(strips, axis=2), 12, MEDIA / "waterfall_methods.gif")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("text", "inbetween"), default=None)
+    parser.add_argument("--only", choices=("text", "inbetween", "waterfall"), default=None)
     args = parser.parse_args(argv)
     MEDIA.mkdir(parents=True, exist_ok=True)
     if args.only == "inbetween":
         inbetween_media()
         return
+    if args.only == "waterfall":
+        waterfall_media()
+        return
     text_media()
     if args.only == "text":
         return
-    waterfall = animators.load("waterfall")
+    waterfall = animators.load("waterfall", "brush")
     clip = waterfall(
         _load("waterfall.png"),
         mask=_load("waterfall_mask.png", "L") > 127,
@@ -144,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
         num_frames=32,
     )
     write_gif(_small(clip.frames), 12, MEDIA / "clouds.gif")
+    waterfall_media()
     inbetween_media()
     print(f"wrote README media to {MEDIA}")
 

@@ -33,9 +33,12 @@ def _editor(photo: str, layers: list[str] | None = None) -> dict:
     }
 
 
-def waterfall(client, editor, mask=None, *, direction=270, speed=2.0, frames=12, fps=12):
+def waterfall(
+    client, editor, mask=None, *, method="flow", direction=270, speed=2.0, frames=12, fps=12
+):
     return client.predict(
         editor,
+        method,
         handle_file(mask) if mask else None,
         None,
         None,
@@ -71,6 +74,20 @@ def test_waterfall_from_brush_layer(client):
     assert np.asarray(Image.open(preview)).shape == (512, 768, 3)
     assert sorted(Path(p).suffix for p in downloads) == [".gif", ".zip"]
     assert "loop seam" in numbers and "16 frames" in numbers
+    assert "motion from your brush" in numbers
+
+
+@pytest.mark.skipif(
+    not (Path(__file__).resolve().parents[1] / "checkpoints/waterfall/flow").is_dir(),
+    reason="no motion-field checkpoint",
+)
+def test_waterfall_flow_needs_no_paint(client):
+    video, preview, _, numbers = waterfall(client, _editor(str(EXAMPLES / "waterfall.png")))
+    assert _video_frames(video)[:2] == (12, (768, 512))
+    assert "method `flow`" in numbers and "motion from the motion-field model" in numbers
+    field = np.asarray(Image.open(preview)).astype(int)
+    photo = np.asarray(Image.open(EXAMPLES / "waterfall.png").convert("RGB")).astype(int)
+    assert np.abs(field[150:300, 340:420] - photo[150:300, 340:420]).mean() > 10  # coloured
 
 
 def test_waterfall_mask_file_and_speed_at_source_resolution(client, tmp_path):
@@ -88,9 +105,23 @@ def test_waterfall_mask_file_and_speed_at_source_resolution(client, tmp_path):
     assert "resized" in numbers
 
 
-def test_waterfall_without_paint_asks_for_it(client):
+@pytest.mark.parametrize("method", animators.methods("waterfall"))
+def test_waterfall_every_method(client, method):
+    editor = _editor(str(EXAMPLES / "clouds.png"), [str(EXAMPLES / "clouds_brush.png")])
+    video, preview, downloads, numbers = waterfall(client, editor, method=method, frames=8)
+    assert _video_frames(video)[:2] == (8, (768, 432))
+    assert f"method `{method}`" in numbers
+    assert np.asarray(Image.open(preview)).shape == (432, 768, 3)
+
+
+def test_waterfall_brush_without_paint_asks_for_it(client):
     with pytest.raises(AppError, match="Paint the region"):
-        waterfall(client, _editor(str(EXAMPLES / "waterfall.png")))
+        waterfall(client, _editor(str(EXAMPLES / "waterfall.png")), method="brush")
+
+
+def test_waterfall_unknown_method_is_refused(client):
+    with pytest.raises(AppError):
+        waterfall(client, _editor(str(EXAMPLES / "waterfall.png")), method="magic")
 
 
 @pytest.mark.parametrize(

@@ -86,3 +86,19 @@ def test_text_benchmark_scores_mnist_variants_as_rows(tmp_path):
     seen = json.loads(out.read_text())["domains"]["mnist"]["results"]["seen"]
     assert set(seen) == {"model", "again", "copy-last-frame"}
     assert seen["again"] == seen["model"]  # the same checkpoint scores the same
+
+
+@needs_davis
+@pytest.mark.slow
+def test_waterfall_motion_benchmark_small(tmp_path):
+    from benchmarks import waterfall_motion
+
+    out = tmp_path / "waterfall_motion.json"
+    waterfall_motion.main(["--scenes", "4", "--size", "96", "--frames", "8", "--out", str(out)])
+    result = json.loads(out.read_text())
+    procedural = {row: kinds["procedural"] for row, kinds in result["summary"].items()}
+    assert procedural["static photo"]["field_cosine"] == 0.0
+    assert procedural["static photo"]["seam"] == 0.0  # a still photo has no seam
+    assert procedural["brush-guided"]["field_cosine"] > 0.8  # painted from the reference
+    assert -1.0 <= procedural["flow"]["field_cosine"] <= 1.0
+    assert len(result["seconds_768x512_24_frames"]) >= 1

@@ -72,6 +72,10 @@ def test_waterfall_tab_paint_and_play(page):
     canvas = page.locator("#waterfall-editor canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(1500)  # let the editor lay the photo out
+    # Method "flow" (the default) needs no paint: the model finds the falling water.
+    page.locator("#waterfall-run").click()
+    page.wait_for_function(PLAYING, arg="#waterfall-video video", timeout=90_000)
+    assert "motion-field model" in page.locator("#waterfall-info").inner_text()
     page.get_by_role("button", name="Brush").first.click()
     box = canvas.bounding_box()
     # Paint a vertical stroke down the middle, over the falling water.
@@ -83,10 +87,23 @@ def test_waterfall_tab_paint_and_play(page):
         page.mouse.move(x, top + (bottom - top) * step / 20)
     page.mouse.up()
     page.locator("#waterfall-run").click()
-    page.wait_for_function(PLAYING, arg="#waterfall-video video", timeout=90_000)
+    page.wait_for_function(
+        "() => document.querySelector('#waterfall-info').innerText.includes('your brush')",
+        timeout=90_000,
+    )
+    page.wait_for_function(PLAYING, arg="#waterfall-video video", timeout=30_000)
     assert page.locator("#waterfall-field img").count() == 1
     assert "loop seam" in page.locator("#waterfall-info").inner_text()
     _screenshot(page, "waterfall_tab.png")
+    # The seed's Pix2Gif generator, chosen from the method menu.
+    page.locator("#waterfall-method input").click()
+    page.get_by_role("option", name="pix2gif", exact=True).click()
+    page.locator("#waterfall-run").click()
+    page.wait_for_function(
+        "() => document.querySelector('#waterfall-info').innerText.includes('method pix2gif')",
+        timeout=90_000,
+    )
+    page.wait_for_function(PLAYING, arg="#waterfall-video video", timeout=30_000)
 
 
 def test_inbetween_tab_plays_a_video_and_switches_method(page):

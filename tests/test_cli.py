@@ -71,6 +71,14 @@ def test_waterfall_with_mask_and_freeze(tmp_path):
     assert not (frames[4] == image).all()
 
 
+def test_waterfall_flow_without_a_mask(tmp_path):
+    out = tmp_path / "loop.gif"
+    code = main(["waterfall", str(EXAMPLES / "waterfall.png"), "-n", "8", "-o", str(out)])
+    assert code == 0
+    with Image.open(out) as gif:
+        assert gif.n_frames == 8 and gif.size == (768, 512)
+
+
 def test_errors_are_one_line_and_exit_2(tmp_path):
     text = tmp_path / "x.txt"
     text.write_text("hello")

@@ -25,7 +25,7 @@ from animators.motion import (
     round_displacement,
     splat,
 )
-from animators.waterfall import BrushWaterfall
+from animators.waterfall import Waterfall
 
 H, W = 96, 128
 SPEED_TOL = 1e-5
@@ -287,7 +287,7 @@ def test_flow_overlay_shape():
 
 @pytest.fixture(scope="module")
 def waterfall():
-    return animators.load("waterfall")
+    return animators.load("waterfall", "brush")
 
 
 @pytest.fixture(scope="module")
@@ -358,7 +358,7 @@ def test_waterfall_resizes_a_mask_of_another_size(waterfall, small_photo):
 
 def test_waterfall_speed_follows_the_image_scale(small_mask):
     big = textured_image(seed=3, height=128, width=160)
-    waterfall = BrushWaterfall(limits=Limits(max_side=80))
+    waterfall = Waterfall(limits=Limits(max_side=80))
     mask = cv2.resize(small_mask.astype(np.uint8), (160, 128), interpolation=cv2.INTER_NEAREST)
     clip = waterfall(big, mask=mask, direction=0, speed=4.0, num_frames=8)
     assert clip.size == (80, 64)
