@@ -44,7 +44,6 @@ from animators.nets.pix2gif import (
 )
 from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
 from training.data import fluid_scenes
-from training.data.video_triplets import DEFAULT_BIRDS, DEFAULT_DAVIS
 
 MODELS = ("pix2gif", "recursive", "recurrent")
 SIZE, FRAMES = 64, 24
@@ -56,9 +55,7 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--model", choices=MODELS, required=True)
     add_run_options(parser, steps=20000, every=100, batch_size=4)
     parser.add_argument("--rollout", type=int, default=6, help="next-frame roll-out length")
-    parser.add_argument("--birds", type=Path, default=DEFAULT_BIRDS)
-    parser.add_argument("--davis", type=Path, default=DEFAULT_DAVIS)
-    parser.add_argument("--backgrounds", type=Path, default=None, help="more background photos")
+    fluid_scenes.add_pool_arguments(parser)
     parser.add_argument("--validation", type=int, default=16, help="held-out clips")
     return parser.parse_args(argv)
 
@@ -135,13 +132,7 @@ def main(argv=None) -> None:
     run = RunFolder(args.out)
     export = args.export or run.path / "best"
     limit = 48 if args.smoke else None
-    extra_photos = fluid_scenes.read_photos(args.backgrounds) if args.backgrounds else []
-    pool = fluid_scenes.load_pool("train", args.birds, args.davis, limit, extra_photos)
-    try:
-        test_pool = fluid_scenes.load_pool("test", args.birds, args.davis, limit)
-    except FileNotFoundError:
-        print("No held-out photos (bird test split, held-out DAVIS): validating on training ones.")
-        test_pool = pool
+    pool, test_pool = fluid_scenes.pools_from_arguments(args, limit)
     validation_rng = np.random.default_rng(777)
     validation = [
         clip_batch(test_pool, 4, validation_rng, device) for _ in range(args.validation // 4 or 1)

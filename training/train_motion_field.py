@@ -38,7 +38,6 @@ from animators.motion import flow_overlay
 from animators.nets.motion_field import MotionFieldConfig, MotionFieldNet
 from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
 from training.data import fluid_scenes, motion_targets
-from training.data.video_triplets import DEFAULT_BIRDS, DEFAULT_DAVIS
 
 
 def parse_arguments(argv=None) -> argparse.Namespace:
@@ -49,11 +48,7 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--init", type=Path, default=None, help="start from this checkpoint")
     parser.add_argument("--data", type=Path, action="append", default=[], help="real footage")
     parser.add_argument("--real-share", type=float, default=0.25)
-    parser.add_argument("--birds", type=Path, default=DEFAULT_BIRDS)
-    parser.add_argument("--davis", type=Path, default=DEFAULT_DAVIS)
-    parser.add_argument(
-        "--backgrounds", type=Path, default=None, help="a folder of more background photos"
-    )
+    fluid_scenes.add_pool_arguments(parser)
     parser.add_argument("--validation", type=int, default=96, help="held-out scenes")
     return parser.parse_args(argv)
 
@@ -164,13 +159,7 @@ def main(argv=None) -> None:
     run = RunFolder(args.out)
     export = args.export or run.path / "best"
     limit = 48 if args.smoke else None
-    extra = fluid_scenes.read_photos(args.backgrounds) if args.backgrounds else []
-    train_pool = fluid_scenes.load_pool("train", args.birds, args.davis, limit, extra)
-    try:
-        test_pool = fluid_scenes.load_pool("test", args.birds, args.davis, limit)
-    except FileNotFoundError:
-        print("No held-out photos (bird test split, held-out DAVIS): validating on training ones.")
-        test_pool = train_pool
+    train_pool, test_pool = fluid_scenes.pools_from_arguments(args, limit)
     real = motion_targets.load_targets(args.data, args.size) if args.data else []
     print(
         f"{len(train_pool.backgrounds)} training backgrounds, {len(train_pool.water)} water "

@@ -174,20 +174,25 @@ class NextFrameGenerator(nn.Module):
         return (frame + 2.0 * change).clamp(-1.0, 1.0), hidden
 
 
+def _patch_critic(conv, width: int) -> nn.Sequential:
+    """PatchGAN layers over 6 input channels (condition + sample) with `conv` (Conv2d/Conv3d)."""
+    return nn.Sequential(
+        spectral_norm(conv(6, width, 4, 2, 1)),
+        nn.LeakyReLU(0.2, inplace=True),
+        spectral_norm(conv(width, 2 * width, 4, 2, 1)),
+        nn.LeakyReLU(0.2, inplace=True),
+        spectral_norm(conv(2 * width, 4 * width, 4, 2, 1)),
+        nn.LeakyReLU(0.2, inplace=True),
+        spectral_norm(conv(4 * width, 1, 3, 1, 1)),
+    )
+
+
 class VideoPatchDiscriminator(nn.Module):
     """3D PatchGAN: (photo (B, 3, H, W), video (B, 3, T, H, W)) -> patch scores."""
 
     def __init__(self, width: int = 32) -> None:
         super().__init__()
-        self.net = nn.Sequential(
-            spectral_norm(nn.Conv3d(6, width, 4, 2, 1)),
-            nn.LeakyReLU(0.2, inplace=True),
-            spectral_norm(nn.Conv3d(width, 2 * width, 4, 2, 1)),
-            nn.LeakyReLU(0.2, inplace=True),
-            spectral_norm(nn.Conv3d(2 * width, 4 * width, 4, 2, 1)),
-            nn.LeakyReLU(0.2, inplace=True),
-            spectral_norm(nn.Conv3d(4 * width, 1, 3, 1, 1)),
-        )
+        self.net = _patch_critic(nn.Conv3d, width)
 
     def forward(self, photo: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
         tiled = photo[:, :, None].expand(-1, -1, video.shape[2], -1, -1)
@@ -199,15 +204,7 @@ class FramePatchDiscriminator(nn.Module):
 
     def __init__(self, width: int = 32) -> None:
         super().__init__()
-        self.net = nn.Sequential(
-            spectral_norm(nn.Conv2d(6, width, 4, 2, 1)),
-            nn.LeakyReLU(0.2, inplace=True),
-            spectral_norm(nn.Conv2d(width, 2 * width, 4, 2, 1)),
-            nn.LeakyReLU(0.2, inplace=True),
-            spectral_norm(nn.Conv2d(2 * width, 4 * width, 4, 2, 1)),
-            nn.LeakyReLU(0.2, inplace=True),
-            spectral_norm(nn.Conv2d(4 * width, 1, 3, 1, 1)),
-        )
+        self.net = _patch_critic(nn.Conv2d, width)
 
     def forward(self, previous: torch.Tensor, frame: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat([previous, frame], dim=1))

@@ -127,6 +127,27 @@ def load_pool(
     return ScenePool(backgrounds, water)
 
 
+def add_pool_arguments(parser) -> None:
+    """--birds, --davis and --backgrounds options of the trainers that use fluid scenes."""
+    parser.add_argument("--birds", type=Path, default=DEFAULT_BIRDS)
+    parser.add_argument("--davis", type=Path, default=DEFAULT_DAVIS)
+    parser.add_argument(
+        "--backgrounds", type=Path, default=None, help="a folder of more background photos"
+    )
+
+
+def pools_from_arguments(args, limit: int | None = None) -> tuple[ScenePool, ScenePool]:
+    """(train, held-out) pools for `add_pool_arguments`' options; without held-out photos the
+    training pool validates too (and says so)."""
+    extra = read_photos(args.backgrounds) if args.backgrounds else []
+    train = load_pool("train", args.birds, args.davis, limit, extra)
+    try:
+        return train, load_pool("test", args.birds, args.davis, limit)
+    except FileNotFoundError:
+        print("No held-out photos (bird test split, held-out DAVIS): validating on training ones.")
+        return train, train
+
+
 def smooth_noise(height: int, width: int, cells: int, rng: np.random.Generator) -> np.ndarray:
     """Smooth random values in [-1, 1] varying over about `cells` bumps across the image."""
     grid = rng.uniform(-1, 1, (cells + 3, cells + 3)).astype(np.float32)
