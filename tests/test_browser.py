@@ -65,6 +65,18 @@ def _screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
+def _switch_method_and_run(page, tab: str, method: str) -> None:
+    """Pick `method` in the tab's method menu, run, and wait for its result to play."""
+    page.locator(f"#{tab}-method input").click()
+    page.get_by_role("option", name=method, exact=True).click()
+    page.locator(f"#{tab}-run").click()
+    page.wait_for_function(
+        f"() => document.querySelector('#{tab}-info').innerText.includes('method {method}')",
+        timeout=90_000,
+    )
+    page.wait_for_function(PLAYING, arg=f"#{tab}-video video", timeout=30_000)
+
+
 def test_waterfall_tab_paint_and_play(page):
     page.locator("#waterfall-editor input[type=file]").first.set_input_files(
         str(EXAMPLES / "waterfall.png")
@@ -95,15 +107,7 @@ def test_waterfall_tab_paint_and_play(page):
     assert page.locator("#waterfall-field img").count() == 1
     assert "loop seam" in page.locator("#waterfall-info").inner_text()
     _screenshot(page, "waterfall_tab.png")
-    # The seed's Pix2Gif generator, chosen from the method menu.
-    page.locator("#waterfall-method input").click()
-    page.get_by_role("option", name="pix2gif", exact=True).click()
-    page.locator("#waterfall-run").click()
-    page.wait_for_function(
-        "() => document.querySelector('#waterfall-info').innerText.includes('method pix2gif')",
-        timeout=90_000,
-    )
-    page.wait_for_function(PLAYING, arg="#waterfall-video video", timeout=30_000)
+    _switch_method_and_run(page, "waterfall", "pix2gif")  # the seed's Pix2Gif generator
 
 
 def test_inbetween_tab_plays_a_video_and_switches_method(page):
@@ -122,14 +126,7 @@ def test_inbetween_tab_plays_a_video_and_switches_method(page):
     info = page.locator("#inbetween-info")
     assert "9 frames" in info.inner_text() and "method learned" in info.inner_text()
     _screenshot(page, "inbetween_tab.png")
-    page.locator("#inbetween-method input").click()
-    page.get_by_role("option", name="flow", exact=True).click()
-    page.locator("#inbetween-run").click()
-    page.wait_for_function(
-        "() => document.querySelector('#inbetween-info').innerText.includes('method flow')",
-        timeout=90_000,
-    )
-    page.wait_for_function(PLAYING, arg="#inbetween-video video", timeout=30_000)
+    _switch_method_and_run(page, "inbetween", "flow")
 
 
 def test_text_tab_draw_a_digit_and_play(page):
