@@ -2,9 +2,9 @@
 
     python app.py            # serves http://127.0.0.1:7860 (GRADIO_SERVER_NAME/PORT override)
 
-Every event has an api_name (/waterfall, /text, /inbetween) for `gradio_client`. Library errors
-(`animators.AnimatorError`) become a `gr.Error` with their one-sentence message; anything
-unexpected is logged and reported in one sentence too, and the server keeps serving.
+Every event has an api_name (/waterfall, /text, /inbetween, /birds) for `gradio_client`.
+Library errors (`animators.AnimatorError`) become a `gr.Error` with their one-sentence message;
+anything unexpected is logged and reported in one sentence too, and the server keeps serving.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from PIL import Image  # noqa: E402
 
 import animators  # noqa: E402
 from animators.base import AnimatorError, Clip  # noqa: E402
+from animators.birds import DEFAULT_COARSE_LAYERS, DEFAULT_PROJECTION_STEPS  # noqa: E402
 from animators.export import save_clip  # noqa: E402
 from animators.inputs import load_image, load_mask, prepare_mask, source_scale  # noqa: E402
 
@@ -135,6 +136,13 @@ def describe(clip: Clip, extra: list[str] | None = None) -> str:
     if "field_source" in info:
         source = "the motion-field model" if info["field_source"] == "model" else "your brush"
         lines.append(f"motion from {source}")
+    if info.get("score") is not None:
+        lines.append(f"bird found with confidence {info['score']:.2f}")
+    if "projection_psnr" in info:
+        size = info.get("resolution", 0)
+        lines.append(f"projection PSNR {info['projection_psnr']:.1f} dB at {size}x{size}")
+    if "timings" in info and "total_s" in info["timings"]:
+        lines.append(f"made in {info['timings']['total_s']:.1f} s on this server")
     if "seconds" in info:
         lines.append(f"rendered in {info['seconds']:.2f} s on this server")
     if "ms_per_frame" in info:
@@ -606,6 +614,121 @@ def build_text_tab() -> None:
     )
 
 
+# ---------------------------------------------------------------- birds tab
+def animate_birds(
+    photo,
+    num_frames,
+    coarse_layers,
+    smoothness,
+    truncation,
+    projection_steps,
+    seed,
+    whole_image,
+    fly_across,
+    fps,
+    progress=gr.Progress(),
+):
+    def work():
+        if not photo:
+            raise gr.Error("Upload a photo with a bird.")
+        image, notes = load_image(photo)
+        warn_all(notes)
+        clip = animators.load("birds")(
+            image,
+            num_frames=num_frames,
+            coarse_layers=coarse_layers,
+            smoothness=smoothness,
+            truncation=truncation,
+            projection_steps=projection_steps,
+            whole_image=bool(whole_image),
+            fly_across=bool(fly_across),
+            fps=fps,
+            seed=seed,
+            progress=progress,
+        )
+        warn_all(clip.warnings)
+        progress(1.0, desc="Encoding video")
+        video, downloads = export_clip(clip, "bird_flight")
+        info = clip.info
+        crop_clip = Clip(info["animated_crop"], clip.fps)
+        crop_video, _ = export_clip(crop_clip, "bird_crop")
+        size = info["resolution"]
+        pair = np.concatenate([info["crop"], info["reconstruction"]], axis=1)
+        pair = np.asarray(Image.fromarray(pair).resize((4 * size, 2 * size), Image.NEAREST))
+        return video, crop_video, pair, downloads, describe(clip, notes)
+
+    return run_safely("birds", work)
+
+
+def build_birds_tab() -> None:
+    gr.Markdown(
+        "Upload a photo with a bird. YOLOv8 finds it, its crop is projected into a bird "
+        "StyleGAN trained on real bird photos, its appearance is mixed with flying poses "
+        "(wings up, level, down) and the flight is pasted back into the photo as a loop. "
+        "The generator works at 64x64 pixels, so the bird is soft next to the photo."
+    )
+    with gr.Row():
+        with gr.Column():
+            photo = PhotoUpload(label="Photo with a bird", type="filepath", elem_id="birds-photo")
+            with gr.Row():
+                num_frames = Setting(8, 300, value=48, step=1, label="Frames")
+                fps = Setting(1, 60, value=24, step=1, label="Frames per second")
+            with gr.Row():
+                whole_image = gr.Checkbox(
+                    label="Use the whole image (no detection)", elem_id="birds-whole"
+                )
+                fly_across = gr.Checkbox(label="Fly a loop across the photo")
+            with gr.Accordion("Generator settings", open=False):
+                coarse_layers = Setting(
+                    0,
+                    10,
+                    value=DEFAULT_COARSE_LAYERS,
+                    step=1,
+                    label="Pose layers (style inputs from the flying poses)",
+                )
+                smoothness = Setting(0, 1, value=0.5, step=0.05, label="Interpolation smoothness")
+                truncation = Setting(0, 1, value=1.0, step=0.05, label="Truncation (1 = off)")
+                projection_steps = Setting(
+                    0,
+                    500,
+                    value=DEFAULT_PROJECTION_STEPS,
+                    step=10,
+                    label="Projection refinement steps",
+                )
+                seed = Setting(0, 9999, value=0, step=1, label="Seed (noise inputs)")
+            run = gr.Button("Make it fly", variant="primary", elem_id="birds-run")
+        with gr.Column():
+            video = gr.Video(
+                label="Flight", autoplay=True, loop=True, elem_id="birds-video", interactive=False
+            )
+            with gr.Row():
+                crop_video = gr.Video(
+                    label="Animated crop (generator output)",
+                    autoplay=True,
+                    loop=True,
+                    interactive=False,
+                )
+                pair = gr.Image(
+                    label="Crop | its projection",
+                    format="png",
+                    interactive=False,
+                    elem_id="birds-projection",
+                )
+            downloads = gr.File(label="Downloads: GIF, PNG frames", file_count="multiple")
+            numbers = gr.Markdown(elem_id="birds-info")
+    run.click(
+        animate_birds,
+        inputs=[photo, num_frames, coarse_layers, smoothness, truncation, projection_steps]
+        + [seed, whole_image, fly_across, fps],
+        outputs=[video, crop_video, pair, downloads, numbers],
+        api_name="birds",
+    )
+    examples = [[str(path)] for path in sorted(EXAMPLES.glob("bird_*.png"))]
+    examples += [[str(path)] for path in _example_photos()]
+    if examples:
+        gr.Examples(examples, inputs=[photo], label="Examples")
+
+
 # ---------------------------------------------------------------- the app
 def build_demo() -> gr.Blocks:
     with gr.Blocks(title="Animate a photo", delete_cache=(600, KEEP_OUTPUTS_S)) as demo:
@@ -620,6 +743,8 @@ def build_demo() -> gr.Blocks:
                 build_text_tab()
             with gr.Tab("Inbetweening", id="inbetween"):
                 build_inbetween_tab()
+            with gr.Tab("Bird flight", id="birds"):
+                build_birds_tab()
     return demo
 
 

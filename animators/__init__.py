@@ -5,6 +5,7 @@
     clip = animators.load("waterfall")(image, num_frames=24)  # method="flow": the model finds it
     clip = animators.load("waterfall", "brush")(image, mask=mask, direction=270, num_frames=24)
     clip = animators.load("text")("the digit 3 is moving left", start, num_frames=16)
+    clip = animators.load("birds")(photo, num_frames=48)  # info: box, crop, reconstruction
 
 Images are (H, W, 3) uint8 RGB numpy arrays; every animator returns a `Clip`.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .base import AnimatorError, Clip, InputError
+from .birds import BirdAnimator
 from .checkpoints import CheckpointNotFound
 from .fluid_generators import SEED_METHODS, GeneratedWaterfall
 from .inbetween import Inbetweener, LearnedFrames
@@ -44,6 +46,9 @@ REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {
     "text": {
         "next_frame": lambda device: TextAnimator(device),
     },
+    "birds": {
+        "stylegan": lambda device: BirdAnimator.from_pretrained(device=device),
+    },
 }
 
 
@@ -55,9 +60,9 @@ def methods(task: str) -> list[str]:
 
 
 def load(task: str, method: str | None = None, device: str | None = None):
-    """Return the animator for `task` ("waterfall", "inbetween", "text") and `method` (default: the
-    task's first). `device` ("cpu", "cuda") matters for learned models; None picks CUDA when
-    available."""
+    """Return the animator for `task` ("waterfall", "inbetween", "text", "birds") and `method`
+    (default: the task's first). `device` ("cpu", "cuda") matters for learned models; None picks
+    CUDA when available."""
     available = methods(task)
     method = method or available[0]
     if method not in available:

@@ -3,6 +3,7 @@
 python -m animators waterfall photo.jpg -n 24 -o out.mp4    # the model finds what flows
 python -m animators waterfall photo.jpg --mask water.png --direction 270 --speed 2 -n 24 -o out.mp4
 python -m animators inbetween start.png end.png -n 7 --method learned -o out.gif
+python -m animators birds photo.jpg -n 48 -o out.mp4 [--detector yolov8n-int8.onnx]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from . import load, methods
 from .base import AnimatorError, Clip
+from .birds import DEFAULT_COARSE_LAYERS, DEFAULT_PROJECTION_STEPS
 from .export import PLAYBACK_MODES, save_clip
 from .inputs import load_image, load_mask, source_scale
 
@@ -69,6 +71,27 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--second-caption", help="a caption that takes over from --switch-at")
     text.add_argument("--switch-at", type=int, default=None)
     _common(text, 16)
+
+    birds = tasks.add_parser("birds", help="the bird in a photo flaps its wings, looping")
+    birds.add_argument("image", type=Path)
+    birds.add_argument(
+        "--detector",
+        help="YOLOv8 COCO weights (.pt or .onnx); default: $ANIMATORS_BIRD_DETECTOR "
+        "or ultralytics' yolov8n.pt",
+    )
+    birds.add_argument("--whole-image", action="store_true", help="skip detection")
+    birds.add_argument("--fly-across", action="store_true", help="fly a loop across the photo")
+    birds.add_argument(
+        "--pose-layers",
+        type=int,
+        default=DEFAULT_COARSE_LAYERS,
+        help="style inputs from the flying poses",
+    )
+    birds.add_argument("--smoothness", type=float, default=0.5)
+    birds.add_argument("--truncation", type=float, default=1.0)
+    birds.add_argument("--projection-steps", type=int, default=DEFAULT_PROJECTION_STEPS)
+    _common(birds, 48)
+    birds.set_defaults(fps=24.0)
     return parser
 
 
@@ -106,6 +129,23 @@ def run(args: argparse.Namespace) -> tuple[Clip, list[str]]:
             history=args.history,
             second_caption=args.second_caption,
             switch_at=args.switch_at,
+            fps=args.fps,
+            seed=args.seed,
+        )
+        return clip, notes
+    if args.task == "birds":
+        from .birds import BirdAnimator
+
+        image, notes = load_image(args.image)
+        clip = BirdAnimator.from_pretrained(detector=args.detector)(
+            image,
+            num_frames=args.num_frames,
+            coarse_layers=args.pose_layers,
+            smoothness=args.smoothness,
+            truncation=args.truncation,
+            projection_steps=args.projection_steps,
+            whole_image=args.whole_image,
+            fly_across=args.fly_across,
             fps=args.fps,
             seed=args.seed,
         )

@@ -32,7 +32,7 @@ class Limits:
     max_side: int = 1024
     min_side: int = 32
     max_input_pixels: int = 150_000_000
-    max_output_frames: int = 240
+    max_output_frames: int = 300
     max_fps: float = 60.0
 
     @classmethod

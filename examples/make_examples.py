@@ -10,6 +10,8 @@ Writes, into examples/:
 - clouds.png, clouds_mask.png, clouds_brush.png   a sky over hills; the sky drifts right
 - inbetween_start.png, inbetween_end.png, inbetween_truth_middle.png   a rendered scene at
   t = 0, 1 and 0.5: a ball flies over a panning landscape
+- bird_scene.png           a rendered sky and branch with a bird drawn by the project's own bird
+  StyleGAN (the sample the detector finds most surely, when a detector is available)
 Everything is deterministic (fixed seeds).
 """
 
@@ -148,6 +150,57 @@ def save(array: np.ndarray, name: str) -> None:
     Image.fromarray(array).save(HERE / name, optimize=True)
 
 
+def render_bird_scene(height: int = 426, width: int = 640, candidates: int = 32) -> np.ndarray:
+    """A sky, a branch, and a bird sampled from checkpoints/birds/stylegan (truncation 0.6),
+    enlarged and blended in with a soft oval. With a detector (ANIMATORS_BIRD_DETECTOR), the
+    candidate it finds most surely is used; otherwise the first."""
+    import torch
+
+    from animators.bird_detector import BirdDetector, DetectorUnavailable
+    from animators.bird_flight import feather_mask
+    from animators.checkpoints import load_module, resolve
+    from animators.nets.stylegan import StyleGANConfig, StyleGANGenerator
+
+    ys = np.mgrid[0:height, 0:width][0].astype(np.float32)
+    sky = np.stack([120 + 70 * ys / height, 170 + 50 * ys / height, 235 + 0 * ys], -1)
+    clouds = fractal_noise(height, width, 7, 6, stretch=(1, 3))
+    scene = _mix(sky, (245, 245, 250), np.clip((clouds - 0.55) * 3, 0, 0.8))
+    branch = np.zeros((height, width), np.uint8)
+    cv2.line(branch, (0, 330), (width, 300), 255, 14)
+    cv2.line(branch, (420, 305), (560, 250), 255, 7)
+    bark = 0.6 + 0.4 * fractal_noise(height, width, 8, 5)[..., None]
+    scene = np.where(branch[..., None] > 0, np.array([95, 70, 45], np.float32) * bark, scene)
+
+    generator = load_module(StyleGANGenerator, StyleGANConfig, resolve("birds", "stylegan"))
+    with torch.no_grad():
+        z = torch.randn(
+            candidates, generator.config.z_dim, generator=torch.Generator().manual_seed(3)
+        )
+        birds = generator(z, truncation=0.6).clamp(-1, 1).add(1).mul(127.5)
+    birds = birds.round().byte().permute(0, 2, 3, 1).numpy()
+    side, left, top = 200, 260, 130
+    alpha = feather_mask(side, 0.3)[..., None]
+
+    def place(bird: np.ndarray) -> np.ndarray:
+        big = cv2.resize(bird, (side, side), interpolation=cv2.INTER_CUBIC).astype(np.float32)
+        out = scene.copy()
+        window = out[top : top + side, left : left + side]
+        out[top : top + side, left : left + side] = alpha * big + (1 - alpha) * window
+        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+    best, best_score = place(birds[0]), -1.0
+    try:
+        detector = BirdDetector()
+        for bird in birds:
+            candidate = place(bird)
+            found = detector.detect(candidate)
+            if found is not None and found.score > best_score:
+                best, best_score = candidate, found.score
+    except DetectorUnavailable:
+        pass
+    return best
+
+
 def main() -> None:
     image, fall, pool = render_waterfall()
     save(image, "waterfall.png")
@@ -161,6 +214,7 @@ def main() -> None:
     save(render_scene(0.0), "inbetween_start.png")
     save(render_scene(1.0), "inbetween_end.png")
     save(render_scene(0.5), "inbetween_truth_middle.png")
+    save(render_bird_scene(), "bird_scene.png")
     print(f"wrote examples to {HERE}")
 
 

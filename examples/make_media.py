@@ -7,7 +7,8 @@ side by side), scaled to 384 px wide to keep the repository small; waterfall_met
 photo | the motion-field model with no brush | pix2gif | recursive | recurrent) and
 waterfall_field.png (the photo | the model's motion field); and text_<domain>.gif: four
 captions per domain, each first frame drawn by the caption GAN (no dataset image is committed)
-and rolled out by the next-frame model.
+and rolled out by the next-frame model; birds_flight.gif, birds_samples.png and
+birds_poses.png (see `birds_media`).
 """
 
 from __future__ import annotations
@@ -142,11 +143,65 @@ def waterfall_media() -> None:
     write_gif(np.concatenate(strips, axis=2), 12, MEDIA / "waterfall_methods.gif")
 
 
+def _grid(images: np.ndarray, columns: int, scale: int = 2) -> np.ndarray:
+    """(N, S, S, 3) uint8 -> one (rows*S*scale, columns*S*scale, 3) picture."""
+    count, size = len(images), images.shape[1]
+    rows = (count + columns - 1) // columns
+    grid = np.full((rows * size, columns * size, 3), 255, np.uint8)
+    for index, image in enumerate(images):
+        row, column = divmod(index, columns)
+        grid[row * size : (row + 1) * size, column * size : (column + 1) * size] = image
+    return np.asarray(Image.fromarray(grid).resize((grid.shape[1] * scale, grid.shape[0] * scale)))
+
+
+def birds_media() -> None:
+    """birds_flight.gif (the example photo | the pasted-back flight | the loop across the photo),
+    birds_samples.png (StyleGAN samples above DCGAN samples, same seeds) and birds_poses.png
+    (the pose bank's keyframes as the generator draws them, in cycle order)."""
+    from animators.checkpoints import CheckpointNotFound, load_module, resolve
+    from animators.nets.dcgan import DCGANConfig, DCGANGenerator
+
+    photo = _load("bird_scene.png")
+    birds = animators.load("birds")
+    try:
+        clip = birds(photo, num_frames=48)
+    except animators.AnimatorError:  # no detector on this machine: the centre of the photo
+        clip = birds(photo, num_frames=48, whole_image=True)
+    across = birds(photo, num_frames=48, whole_image=clip.info["box"] is None, fly_across=True)
+    panels = [np.repeat(photo[None], 48, axis=0), clip.frames, across.frames]
+    strips = []
+    for frames in panels:
+        frames = _small(frames, 256)
+        frames[:, :, -2:] = 255
+        strips.append(frames)
+    write_gif(np.concatenate(strips, axis=2), 24, MEDIA / "birds_flight.gif")
+
+    z = torch.randn(16, 128, generator=torch.Generator().manual_seed(0))
+    rows = []
+    with torch.no_grad():
+        rows.append(birds.generator(z[:, : birds.generator.config.z_dim]))
+        try:
+            dcgan = load_module(DCGANGenerator, DCGANConfig, resolve("birds", "dcgan"))
+            rows.append(dcgan(z[:, : dcgan.config.z_dim]))
+        except CheckpointNotFound:
+            pass
+        poses = birds.generator.synthesis(birds.pose_ws)
+    as_images = [
+        t.clamp(-1, 1).add(1).mul(127.5).round().byte().permute(0, 2, 3, 1).numpy() for t in rows
+    ]
+    Image.fromarray(_grid(np.concatenate(as_images), 16)).save(MEDIA / "birds_samples.png")
+    poses = poses.clamp(-1, 1).add(1).mul(127.5).round().byte().permute(0, 2, 3, 1).numpy()
+    Image.fromarray(_grid(poses, len(poses))).save(MEDIA / "birds_poses.png")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("text", "inbetween", "waterfall"), default=None)
+    parser.add_argument("--only", choices=("text", "inbetween", "waterfall", "birds"), default=None)
     args = parser.parse_args(argv)
     MEDIA.mkdir(parents=True, exist_ok=True)
+    if args.only == "birds":
+        birds_media()
+        return
     if args.only == "inbetween":
         inbetween_media()
         return
@@ -177,6 +232,7 @@ def main(argv: list[str] | None = None) -> None:
     write_gif(_small(clip.frames), 12, MEDIA / "clouds.gif")
     waterfall_media()
     inbetween_media()
+    birds_media()
     print(f"wrote README media to {MEDIA}")
 
 

@@ -13,6 +13,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("YOLO_OFFLINE", "1")
 os.environ.setdefault("YOLO_CONFIG_DIR", tempfile.mkdtemp(prefix="yolo-config-"))
+# The bird detector: the shared COCO YOLOv8n ONNX export when this machine has it (offline);
+# elsewhere ultralytics' own yolov8n.pt, which needs internet (tests then use the whole image).
+_SHARED_DETECTOR = os.path.join(
+    os.path.dirname(__file__), "..", "..", "shared", "weights", "yolov8n-coco", "yolov8n-int8.onnx"
+)
+if os.path.isfile(_SHARED_DETECTOR):
+    os.environ.setdefault("ANIMATORS_BIRD_DETECTOR", os.path.abspath(_SHARED_DETECTOR))
 
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402

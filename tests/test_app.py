@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import imageio.v2 as imageio
@@ -281,3 +282,64 @@ def test_host_example_folder_is_listed(monkeypatch, tmp_path):
     assert [p.name for p in app._example_photos()] == ["a.jpg", "b.png"]
     monkeypatch.setenv("ANIMATE_EXAMPLES_DIR", str(tmp_path / "missing"))
     assert app._example_photos() == []
+
+
+# ---------------------------------------------------------------- birds tab
+BIRD = str(EXAMPLES / "bird_scene.png")
+DETECTOR = os.environ.get("ANIMATORS_BIRD_DETECTOR", "")
+needs_detector = pytest.mark.skipif(
+    not Path(DETECTOR).is_file(), reason="no local bird detector (ANIMATORS_BIRD_DETECTOR)"
+)
+
+
+def birds(client, photo=BIRD, *, frames=8, layers=7, steps=5, whole=True, fly=False, fps=12):
+    return client.predict(
+        handle_file(photo) if photo else None,
+        frames,
+        layers,
+        0.5,
+        1.0,
+        steps,
+        0,
+        whole,
+        fly,
+        fps,
+        api_name="/birds",
+    )
+
+
+def test_birds_whole_image_flies_and_shows_the_projection(client):
+    video, crop_video, pair, downloads, numbers = birds(client, frames=10)
+    count, size, _ = _video_frames(video)
+    assert count == 10 and size == Image.open(BIRD).size
+    assert _video_frames(crop_video)[0] == 10
+    assert Image.open(pair).size == (256, 128)  # crop | reconstruction, 64x64 each, 2x
+    assert "projection PSNR" in numbers and "method `stylegan`" in numbers
+    assert any(path.endswith(".gif") for path in downloads)
+
+
+@needs_detector
+def test_birds_detects_the_bird_and_says_so(client):
+    *_, numbers = birds(client, whole=False, fly=True)
+    assert "bird found with confidence" in numbers
+
+
+@needs_detector
+def test_birds_without_a_bird_says_so(client):
+    with pytest.raises(AppError, match="No bird was found"):
+        birds(client, photo=START, whole=False)
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"photo": None}, "Upload a photo"),
+        ({"frames": 5000}, "number of frames"),
+        ({"layers": 99}, "pose layers"),
+        ({"steps": -1}, "projection steps"),
+        ({"fps": 0}, "frame rate"),
+    ],
+)
+def test_birds_bad_requests(client, settings, message):
+    with pytest.raises(AppError, match=message):
+        birds(client, **settings)

@@ -150,3 +150,19 @@ def test_text_tab_draw_a_digit_and_play(page):
     info = page.locator("#text-info").inner_text()
     assert "16 frames" in info and "first frame given" in info
     _screenshot(page, "text_tab.png")
+
+
+def test_birds_tab_upload_and_play(page):
+    page.get_by_role("tab", name="Bird flight").click()
+    page.locator("#birds-photo input[type=file]").first.set_input_files(
+        str(EXAMPLES / "bird_scene.png")
+    )
+    page.locator("#birds-photo img").first.wait_for(state="visible", timeout=30_000)
+    if not Path(os.environ.get("ANIMATORS_BIRD_DETECTOR", "")).is_file():
+        page.locator("#birds-whole input").check()  # no detector offline: animate the centre
+    page.locator("#birds-run").click()
+    page.wait_for_function(PLAYING, arg="#birds-video video", timeout=120_000)
+    info = page.locator("#birds-info").inner_text()
+    assert "48 frames" in info and "projection PSNR" in info
+    page.locator("#birds-projection img").first.wait_for(state="visible", timeout=30_000)
+    _screenshot(page, "birds_tab.png")

@@ -1,0 +1,92 @@
+"""Project a bird crop into the StyleGAN's W+ space: the encoder's guess, then a short
+optimisation that matches the crop in pixels and in the features of the GAN's own
+discriminator (no pretrained VGG/LPIPS weights are available offline).
+
+Tensors are (B, 3, S, S) in [-1, 1]; latents W+ are (B, num_ws, w_dim).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from .base import ProgressFn, report
+from .nets.bird_encoder import BirdEncoder
+from .nets.stylegan import StyleGANDiscriminator, StyleGANGenerator
+
+FEATURE_WEIGHT = 0.1  # discriminator-feature distance, relative to the pixel L1 + L2
+LEARNING_RATE = 0.1  # Adam, in W+ units; cosine ramp-down over the last 3/4 of the steps
+SPREAD_WEIGHT = 0.02  # keeps the W+ layers near their mean, so style mixing stays meaningful
+
+
+def fixed_noise(generator: StyleGANGenerator, seed: int, device) -> list[torch.Tensor]:
+    """One (1, 1, h, w) noise map per styled layer, drawn from `seed` (repeatable frames)."""
+    rng = torch.Generator().manual_seed(int(seed))
+    return [torch.randn(1, 1, h, w, generator=rng).to(device) for h, w in generator.noise_shapes()]
+
+
+def encode(generator: StyleGANGenerator, encoder: BirdEncoder, crops: torch.Tensor) -> torch.Tensor:
+    """The encoder's W+ for `crops`: the generator's mean w plus the predicted offsets."""
+    return generator.mapping.w_average + encoder(crops)
+
+
+def projection_loss(
+    reconstruction: torch.Tensor,
+    crops: torch.Tensor,
+    critic: StyleGANDiscriminator | None,
+    crop_features: torch.Tensor | None,
+) -> torch.Tensor:
+    """Per-sample loss (B,): pixel L1 + L2, plus the normalised discriminator-feature distance."""
+    difference = reconstruction - crops
+    loss = difference.abs().mean(dim=(1, 2, 3)) + difference.square().mean(dim=(1, 2, 3))
+    if critic is not None and crop_features is not None:
+        features = critic.features(reconstruction)
+        scale = crop_features.square().mean(dim=1) + 1e-6
+        loss = loss + FEATURE_WEIGHT * (features - crop_features).square().mean(dim=1) / scale
+    return loss
+
+
+def project(
+    generator: StyleGANGenerator,
+    encoder: BirdEncoder | None,
+    critic: StyleGANDiscriminator | None,
+    crops: torch.Tensor,
+    noise: list[torch.Tensor],
+    steps: int = 60,
+    learning_rate: float = LEARNING_RATE,
+    progress: ProgressFn | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return (W+ (B, num_ws, w_dim), reconstruction (B, 3, S, S)) for `crops`.
+
+    `steps` = 0 keeps the encoder's guess (or the mean bird without an encoder). Works under an
+    outer `torch.inference_mode()`: the optimisation switches gradients back on locally."""
+    with torch.inference_mode(False), torch.enable_grad():
+        crops = crops.clone()
+        noise = [n.clone() for n in noise]
+        with torch.no_grad():
+            if encoder is not None:
+                start = encode(generator, encoder, crops)
+            else:
+                start = generator.mapping.w_average.expand(len(crops), generator.num_ws, -1)
+            crop_features = critic.features(crops) if critic is not None else None
+        ws = start.clone().requires_grad_(True)
+        optimiser = torch.optim.Adam([ws], lr=learning_rate, betas=(0.9, 0.999))
+        for step in range(steps):
+            # cosine ramp-down of the learning rate over the last 3/4 of the steps
+            fraction = step / max(steps, 1)
+            ramp = (
+                1.0 if fraction < 0.25 else 0.5 * (1 + math.cos(math.pi * (fraction - 0.25) / 0.75))
+            )
+            for group in optimiser.param_groups:
+                group["lr"] = learning_rate * ramp
+            reconstruction = generator.synthesis(ws, noise)
+            loss = projection_loss(reconstruction, crops, critic, crop_features)
+            spread = (ws - ws.mean(dim=1, keepdim=True)).square().mean(dim=(1, 2))
+            optimiser.zero_grad(set_to_none=True)
+            (loss + SPREAD_WEIGHT * spread).sum().backward()
+            optimiser.step()
+            report(progress, (step + 1) / steps, "Projecting the bird into the generator")
+        with torch.no_grad():
+            ws = ws.detach()
+            return ws, generator.synthesis(ws, noise)
