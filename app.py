@@ -35,6 +35,7 @@ from animators.base import AnimatorError, Clip  # noqa: E402
 from animators.birds import DEFAULT_COARSE_LAYERS, DEFAULT_PROJECTION_STEPS  # noqa: E402
 from animators.export import save_clip  # noqa: E402
 from animators.inputs import load_image, load_mask, prepare_mask, source_scale  # noqa: E402
+from animators.limits import check_count  # noqa: E402
 
 LOG = logging.getLogger("animate-app")
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -395,7 +396,22 @@ def build_waterfall_tab() -> None:
 
 
 # ---------------------------------------------------------------- inbetweening tab
-def animate_inbetween(start, end, method, num_frames, fps, playback, progress=gr.Progress()):
+MAX_SAMPLES = 3  # stochastic inbetweeners: clips side by side, one seed each
+
+
+def side_by_side(clips: list[Clip]) -> Clip:
+    """Clips of equal length and size, left to right with a 4-pixel black gap."""
+    if len(clips) == 1:
+        return clips[0]
+    height = clips[0].frames.shape[1]
+    gap = np.zeros((len(clips[0].frames), height, 4, 3), dtype=np.uint8)
+    parts = [part for clip in clips for part in (clip.frames, gap)][:-1]
+    return Clip(np.concatenate(parts, axis=2), clips[0].fps, dict(clips[0].info))
+
+
+def animate_inbetween(
+    start, end, method, num_frames, fps, playback, seed=0, samples=1, progress=gr.Progress()
+):
     def work():
         if not start or not end:
             raise gr.Error("Upload both a start frame and an end frame.")
@@ -404,9 +420,29 @@ def animate_inbetween(start, end, method, num_frames, fps, playback, progress=gr
         notes += [f"End frame: {note}" for note in end_notes]
         warn_all(notes)
         loop = playback == "loop"
-        clip = animators.load("inbetween", method)(
-            first, last, num_frames=num_frames, fps=fps, loop=loop, progress=progress
-        )
+        count = check_count(samples, "number of samples", 1, MAX_SAMPLES)
+        animator = animators.load("inbetween", method)
+        if count > 1 and not animator.stochastic:
+            notes.append(f"{method} gives the same frames for every seed: one sample shown.")
+            count = 1
+        first_seed = check_count(seed, "seed", 0, 2**31 - MAX_SAMPLES)
+        clips = [
+            animator(
+                first,
+                last,
+                num_frames=num_frames,
+                fps=fps,
+                loop=loop,
+                seed=first_seed + index,
+                progress=progress,
+            )
+            for index in range(count)
+        ]
+        clip = side_by_side(clips)
+        if count > 1:
+            notes.append(
+                f"{count} samples side by side, seeds {first_seed} to {first_seed + count - 1}."
+            )
         warn_all(clip.warnings)
         baseline = animators.load("inbetween", "blend")(
             first, last, num_frames=num_frames, fps=fps, loop=loop
@@ -425,7 +461,11 @@ def build_inbetween_tab() -> None:
         "Give a start and an end frame and the exact number of frames to put between them. "
         "`learned` (default) is a trained interpolator that refines optical flow and decides "
         "per pixel which frame to trust; `flow` is classical optical flow with occlusion "
-        "handling; `blend` is the plain cross-fade baseline, shown beside the result."
+        "handling; `blend` is the plain cross-fade baseline, shown beside the result. "
+        "`cvae` and `cgan` are the seed's 3D-convolutional clip generators (64x64, upscaled "
+        "as a preview); they sample, so the seed and the number of samples matter. `mipal` is "
+        "the seed's encoder-decoder + refinement model (256x256). The seed's models were "
+        "trained only briefly and lose to the blend baseline at full size."
     )
     with gr.Row():
         start = PhotoUpload(label="Start frame", type="filepath", elem_id="inbetween-start")
@@ -445,6 +485,12 @@ def build_inbetween_tab() -> None:
             label="Play-back",
             info="loop: also interpolate from the end back to the start",
         )
+    with gr.Accordion("Sampling (cvae, cgan)", open=False):
+        with gr.Row():
+            seed = Setting(0, 9999, value=0, step=1, label="Seed")
+            samples = Setting(
+                1, MAX_SAMPLES, value=1, step=1, label="Samples (side by side, one seed each)"
+            )
     run = gr.Button("Interpolate", variant="primary", elem_id="inbetween-run")
     with gr.Row():
         video = gr.Video(
@@ -461,7 +507,7 @@ def build_inbetween_tab() -> None:
     numbers = gr.Markdown(elem_id="inbetween-info")
     run.click(
         animate_inbetween,
-        inputs=[start, end, method, num_frames, fps, playback],
+        inputs=[start, end, method, num_frames, fps, playback, seed, samples],
         outputs=[video, baseline, downloads, numbers],
         api_name="inbetween",
     )

@@ -2,6 +2,7 @@
 
     import animators
     clip = animators.load("inbetween")(start, end, num_frames=7)  # method="learned"
+    clip = animators.load("inbetween", "cvae")(start, end, num_frames=7, seed=1)  # stochastic
     clip = animators.load("waterfall")(image, num_frames=24)  # method="flow": the model finds it
     clip = animators.load("waterfall", "brush")(image, mask=mask, direction=270, num_frames=24)
     clip = animators.load("text")("the digit 3 is moving left", start, num_frames=16)
@@ -19,7 +20,7 @@ from .base import AnimatorError, Clip, InputError
 from .birds import BirdAnimator
 from .checkpoints import CheckpointNotFound
 from .fluid_generators import SEED_METHODS, GeneratedWaterfall
-from .inbetween import Inbetweener, LearnedFrames
+from .inbetween import GeneratedClipFrames, Inbetweener, LearnedFrames, MipalFrames
 from .motion_field import MotionFieldPredictor
 from .text_sequence import TextAnimator
 from .waterfall import Waterfall
@@ -42,6 +43,17 @@ REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {
         ),
         "flow": lambda device: Inbetweener("flow"),
         "blend": lambda device: Inbetweener("blend"),
+        **{
+            kind: (
+                lambda device, kind=kind: Inbetweener(
+                    kind, make_frames=GeneratedClipFrames.from_pretrained(kind, device=device)
+                )
+            )
+            for kind in ("cvae", "cgan")
+        },
+        "mipal": lambda device: Inbetweener(
+            "mipal", make_frames=MipalFrames.from_pretrained(device=device)
+        ),
     },
     "text": {
         "next_frame": lambda device: TextAnimator(device),

@@ -8,16 +8,36 @@ Tensors are (B, 3, S, S) in [-1, 1]; latents W+ are (B, num_ws, w_dim).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import torch
 
 from .base import ProgressFn, report
+from .checkpoints import load_module, resolve
 from .nets.bird_encoder import BirdEncoder
-from .nets.stylegan import StyleGANDiscriminator, StyleGANGenerator
+from .nets.stylegan import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
 
 FEATURE_WEIGHT = 0.1  # discriminator-feature distance, relative to the pixel L1 + L2
 LEARNING_RATE = 0.1  # Adam, in W+ units; cosine ramp-down over the last 3/4 of the steps
 SPREAD_WEIGHT = 0.02  # keeps the W+ layers near their mean, so style mixing stays meaningful
+
+
+def load_generator_and_critic(
+    generator: str | Path | None = None, critic: str | Path | None = None, device="cpu"
+) -> tuple[StyleGANGenerator, StyleGANDiscriminator]:
+    """The bird StyleGAN and its discriminator (eval mode) from checkpoint folders; None
+    resolves checkpoints/birds/stylegan and stylegan_critic (local first, then the Hub)."""
+    return (
+        load_module(
+            StyleGANGenerator, StyleGANConfig, resolve("birds", "stylegan", generator), device
+        ),
+        load_module(
+            StyleGANDiscriminator,
+            StyleGANConfig,
+            resolve("birds", "stylegan_critic", critic),
+            device,
+        ),
+    )
 
 
 def fixed_noise(generator: StyleGANGenerator, seed: int, device) -> list[torch.Tensor]:

@@ -23,13 +23,13 @@ from . import checkpoints
 from .base import Clip, InputError, ProgressFn, report
 from .bird_detector import BirdDetector, Detection, square_around
 from .bird_flight import closed_path, loop_offsets, match_colours, mix_styles, paste_back
-from .bird_projection import fixed_noise, project
+from .bird_projection import fixed_noise, load_generator_and_critic, project
 from .inputs import prepare_image
 from .limits import Limits, check_count, check_fps, check_number
 from .metrics import psnr
 from .nets.bird_encoder import BirdEncoder, BirdEncoderConfig
 from .nets.pose_bank import PoseBank, PoseBankConfig
-from .nets.stylegan import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
+from .nets.stylegan import StyleGANDiscriminator, StyleGANGenerator
 
 MIN_FRAMES, MAX_FRAMES = 8, 300
 MAX_PROJECTION_STEPS = 1000
@@ -77,11 +77,8 @@ class BirdAnimator:
         def folder(model: str) -> Path:
             return checkpoints.resolve("birds", model, Path(path) / model if path else None)
 
-        generator = checkpoints.load_module(
-            StyleGANGenerator, StyleGANConfig, folder("stylegan"), device
-        )
-        critic = checkpoints.load_module(
-            StyleGANDiscriminator, StyleGANConfig, folder("stylegan_critic"), device
+        generator, critic = load_generator_and_critic(
+            folder("stylegan"), folder("stylegan_critic"), device
         )
         encoder = checkpoints.load_module(BirdEncoder, BirdEncoderConfig, folder("encoder"), device)
         bank = checkpoints.load_module(PoseBank, PoseBankConfig, folder("pose_bank"), device)

@@ -244,6 +244,11 @@ class Inbetweener:
         self.make_frames = make_frames or METHODS[method]
         self.limits = limits or Limits.from_env()
 
+    @property
+    def stochastic(self) -> bool:
+        """True when `seed` changes the frames (a sampling method such as cvae or cgan)."""
+        return bool(getattr(self.make_frames, "uses_seed", False))
+
     def __call__(
         self,
         start: np.ndarray,
@@ -262,6 +267,7 @@ class Inbetweener:
         most = max(1, min(MAX_INBETWEENS, most_for_budget))
         num_frames = check_count(num_frames, "number of in-between frames", 1, most)
         fps = check_fps(fps, self.limits)
+        seed = check_count(seed, "seed", 0, 2**31 - 1)
         start, notes = prepare_image(start, self.limits)
         end, end_notes = prepare_image(end, self.limits)
         end, size_notes = match_size(start, end)
@@ -277,7 +283,7 @@ class Inbetweener:
                 f"{start.shape[1]}x{start.shape[0]} as a preview."
             )
         for leg, (first, last) in enumerate(pairs):
-            if getattr(self.make_frames, "uses_seed", False):
+            if self.stochastic:
                 frame_at = self.make_frames(to_float(first), to_float(last), seed=seed)
             else:
                 frame_at = self.make_frames(to_float(first), to_float(last))

@@ -2,13 +2,13 @@
 
     python -m examples.make_media [--only text]
 
-Writes docs/media/waterfall.gif, clouds.gif (brush) and inbetween.gif (blend | flow | learned
-side by side), scaled to 384 px wide to keep the repository small; waterfall_methods.gif (the
-photo | the motion-field model with no brush | pix2gif | recursive | recurrent) and
-waterfall_field.png (the photo | the model's motion field); and text_<domain>.gif: four
-captions per domain, each first frame drawn by the caption GAN (no dataset image is committed)
-and rolled out by the next-frame model; birds_flight.gif, birds_samples.png and
-birds_poses.png (see `birds_media`).
+Writes docs/media/waterfall.gif, clouds.gif (brush), inbetween.gif (blend | flow | learned
+side by side) and inbetween_seed_methods.gif (cvae seed 0 | cvae seed 1 | cgan | mipal), scaled
+to 384 px wide to keep the repository small; waterfall_methods.gif (the photo | the
+motion-field model with no brush | pix2gif | recursive | recurrent) and waterfall_field.png
+(the photo | the model's motion field); and text_<domain>.gif: four captions per domain, each
+first frame drawn by the caption GAN (no dataset image is committed) and rolled out by the
+next-frame model; birds_flight.gif, birds_samples.png and birds_poses.png (see `birds_media`).
 """
 
 from __future__ import annotations
@@ -105,15 +105,23 @@ def text_media(num_frames: int = 32) -> None:
 
 
 def inbetween_media() -> None:
-    """blend | flow | learned, 10 frames between the rendered example pair, looped."""
+    """inbetween.gif: blend | flow | learned; inbetween_seed_methods.gif: cvae (seed 0) |
+    cvae (seed 1) | cgan | mipal; 10 frames between the rendered example pair, looped."""
     start, end = _load("inbetween_start.png"), _load("inbetween_end.png")
-    strips = []
-    for method in ("blend", "flow", "learned"):
-        clip = animators.load("inbetween", method)(start, end, num_frames=10, loop=True)
-        frames = _small(clip.frames, 256)
-        frames[:, :, -2:] = 255  # a thin white divider
-        strips.append(frames)
-    write_gif(np.concatenate(strips, axis=2), 12, MEDIA / "inbetween.gif")
+    panels = {
+        "inbetween.gif": [("blend", 0), ("flow", 0), ("learned", 0)],
+        "inbetween_seed_methods.gif": [("cvae", 0), ("cvae", 1), ("cgan", 0), ("mipal", 0)],
+    }
+    for name, methods in panels.items():
+        strips = []
+        for method, seed in methods:
+            clip = animators.load("inbetween", method)(
+                start, end, num_frames=10, loop=True, seed=seed
+            )
+            frames = _small(clip.frames, 256)
+            frames[:, :, -2:] = 255  # a thin white divider
+            strips.append(frames)
+        write_gif(np.concatenate(strips, axis=2), 12, MEDIA / name)
 
 
 WATERFALL_METHODS = ("flow", "pix2gif", "recursive", "recurrent")

@@ -53,9 +53,28 @@ def waterfall(
     )
 
 
-def inbetween(client, start=START, end=END, *, method="flow", frames=3, fps=12, playback="forward"):
+def inbetween(
+    client,
+    start=START,
+    end=END,
+    *,
+    method="flow",
+    frames=3,
+    fps=12,
+    playback="forward",
+    seed=0,
+    samples=1,
+):
     return client.predict(
-        handle_file(start), handle_file(end), method, frames, fps, playback, api_name="/inbetween"
+        handle_file(start),
+        handle_file(end),
+        method,
+        frames,
+        fps,
+        playback,
+        seed,
+        samples,
+        api_name="/inbetween",
     )
 
 
@@ -152,6 +171,15 @@ def test_inbetween_exact_frames_and_baseline(client, method):
         assert gif.n_frames == 7
 
 
+def test_inbetween_sampling_methods_show_samples_side_by_side(client):
+    video, _, _, numbers = inbetween(client, method="cvae", frames=3, seed=4, samples=2)
+    assert _video_frames(video)[:2] == (5, (2 * 640 + 4, 360))
+    assert "2 samples side by side, seeds 4 to 5" in numbers
+    video, _, _, numbers = inbetween(client, method="flow", frames=3, samples=3)
+    assert _video_frames(video)[:2] == (5, (640, 360))
+    assert "flow gives the same frames for every seed" in numbers
+
+
 def test_inbetween_loop_and_pingpong_counts(client):
     looped, *_ = inbetween(client, frames=3, playback="loop")
     assert _video_frames(looped)[0] == 8  # start, 3, end, 3 back
@@ -177,6 +205,16 @@ def test_inbetween_resizes_end_frame_and_says_so(client, tmp_path):
 def test_inbetween_absurd_settings(client, frames, fps, message):
     with pytest.raises(AppError, match=message):
         inbetween(client, frames=frames, fps=fps)
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [({"samples": 0}, "number of samples"), ({"samples": 99}, "number of samples"),
+     ({"seed": -1}, "seed"), ({"seed": 1.5}, "seed")],
+)  # fmt: skip
+def test_inbetween_absurd_sampling_settings(client, settings, message):
+    with pytest.raises(AppError, match=message):
+        inbetween(client, method="cvae", frames=2, **settings)
 
 
 def text(client, caption, editor=None, *, frames=12, history=4, second="", switch=6, seed=0):

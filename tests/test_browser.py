@@ -127,6 +127,7 @@ def test_inbetween_tab_plays_a_video_and_switches_method(page):
     assert "9 frames" in info.inner_text() and "method learned" in info.inner_text()
     _screenshot(page, "inbetween_tab.png")
     _switch_method_and_run(page, "inbetween", "flow")
+    _switch_method_and_run(page, "inbetween", "cvae")  # the seed's 3D-conv CVAE
 
 
 def test_text_tab_draw_a_digit_and_play(page):

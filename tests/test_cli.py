@@ -39,6 +39,19 @@ def test_inbetween_writes_npz_with_exact_frames(tmp_path):
     assert np.array_equal(data["frames"][0], start)
 
 
+def test_inbetween_sampling_method_follows_the_seed(tmp_path):
+    frames = {}
+    for seed in (0, 0, 1):
+        out = tmp_path / f"cvae_{seed}.npz"
+        arguments = ["inbetween", str(EXAMPLES / "inbetween_start.png")]
+        arguments += [str(EXAMPLES / "inbetween_end.png"), "-n", "3", "--method", "cvae"]
+        assert main(arguments + ["--seed", str(seed), "-o", str(out)]) == 0
+        frames.setdefault(seed, []).append(np.load(out)["frames"])
+    assert frames[0][0].shape == (5, 360, 640, 3)
+    assert np.array_equal(frames[0][0], frames[0][1])
+    assert not np.array_equal(frames[0][0], frames[1][0])
+
+
 def test_waterfall_with_mask_and_freeze(tmp_path):
     photo = EXAMPLES / "waterfall.png"
     freeze = np.zeros((512, 768), np.uint8)

@@ -118,3 +118,23 @@ def test_generated_clip_frames_give_exact_counts_seeded_samples_and_a_preview_no
     other = animator(start, end, num_frames=5, seed=8)
     np.testing.assert_array_equal(clip.frames, again.frames)
     assert np.abs(clip.frames[3].astype(int) - other.frames[3]).mean() > 0.1
+
+
+@pytest.mark.parametrize("kind", ["cvae", "cgan"])
+def test_committed_checkpoint_is_registered_and_samples_differ_by_seed(kind):
+    import animators
+
+    animator = animators.load("inbetween", kind, device="cpu")
+    assert animator.stochastic and kind in animators.methods("inbetween")
+    start = textured_image(seed=1, height=72, width=96)
+    end = textured_image(seed=2, height=72, width=96)
+    first = animator(start, end, num_frames=4, seed=0)
+    again = animator(start, end, num_frames=4, seed=0)
+    other = animator(start, end, num_frames=4, seed=1)
+    assert first.frames.shape == (6, 72, 96, 3) and first.info["method"] == kind
+    np.testing.assert_array_equal(first.frames, again.frames)
+    assert np.abs(first.frames[1:-1].astype(int) - other.frames[1:-1]).mean() > 0.05
+    # The middle frame sits between the two ends, closer to them than they are to each other.
+    middle = first.frames[3].astype(float)
+    gap = np.abs(start.astype(float) - end).mean()
+    assert np.abs(middle - start).mean() < gap and np.abs(middle - end).mean() < gap

@@ -70,3 +70,16 @@ def test_smoke_training_writes_a_loadable_checkpoint(tmp_path):
     metrics = json.loads((run / "export" / "metrics.json").read_text())
     assert metrics["step"] == 2 and 0.0 <= metrics["coarse_ms_ssim"] <= 1.0
     assert (run / "samples" / "step_000002.png").is_file()
+
+
+def test_committed_checkpoint_is_registered_and_deterministic():
+    import animators
+
+    animator = animators.load("inbetween", "mipal", device="cpu")
+    assert "mipal" in animators.methods("inbetween") and not animator.stochastic
+    start = textured_image(seed=1, height=72, width=96)
+    end = textured_image(seed=2, height=72, width=96)
+    clip = animator(start, end, num_frames=2)
+    assert clip.frames.shape == (4, 72, 96, 3) and clip.info["method"] == "mipal"
+    np.testing.assert_array_equal(clip.frames, animator(start, end, num_frames=2).frames)
+    assert 0 < clip.frames[1:-1].mean() < 255

@@ -18,11 +18,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from animators.bird_projection import fixed_noise, project
+from animators.bird_projection import fixed_noise, load_generator_and_critic, project
 from animators.checkpoints import load_module, resolve, save_checkpoint
 from animators.nets.bird_encoder import BirdEncoder, BirdEncoderConfig
 from animators.nets.pose_bank import PoseBank, PoseBankConfig
-from animators.nets.stylegan import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
 from training.common import pick_device, seed_everything
 from training.data.birds import load_birds
 from training.train_bird_classifier import to_tensor
@@ -68,15 +67,7 @@ def main(argv=None) -> None:
     arguments = parser.parse_args(argv)
     seed_everything(0)
     device = pick_device(arguments.device)
-    generator = load_module(
-        StyleGANGenerator, StyleGANConfig, resolve("birds", "stylegan", arguments.generator), device
-    )
-    critic = load_module(
-        StyleGANDiscriminator,
-        StyleGANConfig,
-        resolve("birds", "stylegan_critic", arguments.critic),
-        device,
-    )
+    generator, critic = load_generator_and_critic(arguments.generator, arguments.critic, device)
     encoder = load_module(
         BirdEncoder, BirdEncoderConfig, resolve("birds", "encoder", arguments.encoder), device
     )

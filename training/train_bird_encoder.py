@@ -19,10 +19,10 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from animators.bird_projection import encode, projection_loss
-from animators.checkpoints import load_module, read_json, resolve
+from animators.bird_projection import encode, load_generator_and_critic, projection_loss
+from animators.checkpoints import load_module, read_json
 from animators.nets.bird_encoder import BirdEncoder, BirdEncoderConfig
-from animators.nets.stylegan import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
+from animators.nets.stylegan import StyleGANGenerator
 from training.common import (
     RunFolder,
     TimeBudget,
@@ -61,15 +61,7 @@ def main(argv=None) -> None:
     arguments = parser.parse_args(argv)
     seed_everything(arguments.seed)
     device = pick_device(arguments.device)
-    generator = load_module(
-        StyleGANGenerator, StyleGANConfig, resolve("birds", "stylegan", arguments.generator), device
-    )
-    critic = load_module(
-        StyleGANDiscriminator,
-        StyleGANConfig,
-        resolve("birds", "stylegan_critic", arguments.critic),
-        device,
-    )
+    generator, critic = load_generator_and_critic(arguments.generator, arguments.critic, device)
     generator.requires_grad_(False)
     critic.requires_grad_(False)
     config = generator.config
