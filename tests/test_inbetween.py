@@ -22,7 +22,7 @@ def pair() -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_methods_are_registered():
-    assert animators.methods("inbetween") == ["learned", "flow", "blend"]
+    assert animators.methods("inbetween") == ["learned", "flow", "blend", "cvae", "cgan", "mipal"]
     assert animators.load("inbetween").method == "learned"  # the default
 
 
