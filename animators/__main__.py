@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import load, methods
 from .base import AnimatorError, Clip
-from .birds import DEFAULT_COARSE_LAYERS, DEFAULT_PROJECTION_STEPS
+from .birds import DEFAULT_COARSE_LAYERS, DEFAULT_PROJECTION_STEPS, BirdAnimator
 from .export import PLAYBACK_MODES, save_clip
 from .inputs import load_image, load_mask, source_scale
 
@@ -134,8 +134,6 @@ def run(args: argparse.Namespace) -> tuple[Clip, list[str]]:
         )
         return clip, notes
     if args.task == "birds":
-        from .birds import BirdAnimator
-
         image, notes = load_image(args.image)
         clip = BirdAnimator.from_pretrained(detector=args.detector)(
             image,

@@ -113,3 +113,19 @@ def test_errors_are_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error: x.txt is not an image")
     assert "Traceback" not in result.stderr
+
+
+def test_birds_whole_image_writes_the_flight(tmp_path):
+    out = tmp_path / "bird.npz"
+    arguments = ["birds", str(EXAMPLES / "bird_scene.png"), "-n", "8", "--whole-image"]
+    code = main(arguments + ["--projection-steps", "2", "--fps", "10", "-o", str(out)])
+    assert code == 0
+    data = np.load(out)
+    assert data["frames"].shape == (8, 426, 640, 3) and float(data["fps"]) == 10.0
+    assert not np.array_equal(data["frames"][0], data["frames"][4])  # the bird moves
+
+
+def test_birds_rejects_an_absurd_frame_count(tmp_path, capsys):
+    arguments = ["birds", str(EXAMPLES / "bird_scene.png"), "-n", "5000", "--whole-image"]
+    assert main(arguments + ["-o", str(tmp_path / "b.gif")]) == 2
+    assert "number of frames" in capsys.readouterr().err
