@@ -17,7 +17,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .base import InputError, fit_size
 from .limits import Limits
 
-READABLE = "PNG, JPEG, WebP, GIF, BMP or TIFF"
+try:  # phone photos (HEIC/HEIF) open when the optional pi-heif decoder is installed
+    from pi_heif import register_heif_opener
+
+    register_heif_opener()
+    READABLE = "PNG, JPEG, WebP, HEIC, GIF, BMP or TIFF"
+except ImportError:
+    READABLE = "PNG, JPEG, WebP, GIF, BMP or TIFF"
 
 
 def _open(source: str | Path | bytes) -> Image.Image:
@@ -36,7 +42,8 @@ def _open(source: str | Path | bytes) -> Image.Image:
             # anything above twice its MAX_IMAGE_PIXELS with DecompressionBombError.
             _warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             return Image.open(stream)
-    except UnidentifiedImageError:
+    except (UnidentifiedImageError, ImportError):
+        # ImportError: ultralytics patches Image.open to import pi-heif for unidentified files.
         raise InputError(f"{name} is not an image this app can read (use {READABLE}).") from None
     except Image.DecompressionBombError:
         raise InputError(

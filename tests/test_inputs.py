@@ -180,6 +180,22 @@ def test_text_file_is_refused(tmp_path):
     assert_one_sentence(str(caught.value))
 
 
+def test_text_file_is_refused_when_a_library_patches_image_open(tmp_path, monkeypatch):
+    """ultralytics wraps Image.open and imports pi-heif on unknown files; without it: ImportError."""
+    import PIL.Image
+
+    def patched_open(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'pi_heif'")
+
+    monkeypatch.setattr(PIL.Image, "open", patched_open)
+    path = tmp_path / "notes.png"
+    path.write_text("this is not an image\n")
+    with pytest.raises(InputError) as caught:
+        load_image(path)
+    assert "notes.png" in str(caught.value)
+    assert_one_sentence(str(caught.value))
+
+
 def test_random_bytes_are_refused():
     junk = np.random.default_rng(0).bytes(4000)
     with pytest.raises(InputError) as caught:
