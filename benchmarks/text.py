@@ -33,6 +33,7 @@ import argparse
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -338,6 +339,16 @@ def format_cell(cell: dict | None) -> str:
     return f"{subject:>16} / {cell['direction']:.3f} / {cell['sharpness']:.2f}"
 
 
+def config_overrides(text: str) -> dict:
+    """Inference-config changes: "rigid_window=0,whole_pixel_motion=false" -> a dict."""
+    overrides: dict = {}
+    for item in filter(None, text.split(",")):
+        key, _, value = item.partition("=")
+        lowered = value.strip().lower()
+        overrides[key.strip()] = lowered == "true" if lowered in ("true", "false") else int(value)
+    return overrides
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -351,9 +362,10 @@ def main(argv: list[str] | None = None) -> None:
         "--mnist-variants",
         nargs="*",
         default=[],
-        metavar="NAME=FOLDER",
+        metavar="NAME=FOLDER[:KEY=VALUE,...]",
         help="more digit models (checkpoint folders) scored as extra rows, e.g. the "
-        "adversarial schedules: adversarial=runs/text_mnist_adversarial/export",
+        "adversarial schedules: adversarial=runs/text_mnist_adversarial/export; options after "
+        "':' change the inference configuration, e.g. checkpoints/text/mnist:rigid_window=0",
     )
     args = parser.parse_args(argv)
     torch.manual_seed(0)
@@ -366,10 +378,11 @@ def main(argv: list[str] | None = None) -> None:
         if domain == "mnist":
             variants = {}
             for entry in args.mnist_variants:
-                name, _, folder = entry.partition("=")
-                variants[name] = TextSequenceAnimator.from_pretrained(
-                    "mnist", source=folder, device="cpu"
-                )
+                name, _, source = entry.partition("=")
+                folder, _, overrides = source.partition(":")
+                variant = TextSequenceAnimator.from_pretrained("mnist", source=folder, device="cpu")
+                variant.net.config = replace(variant.net.config, **config_overrides(overrides))
+                variants[name] = variant
             results = bench_mnist(animator, checker, args.sequences, args.data, variants)
         elif domain == "icons":
             results = bench_icons(animator, args.sequences)

@@ -181,7 +181,7 @@ def test_text_file_is_refused(tmp_path):
 
 
 def test_text_file_is_refused_when_a_library_patches_image_open(tmp_path, monkeypatch):
-    """ultralytics wraps Image.open and imports pi-heif on unknown files; without it: ImportError."""
+    """ultralytics wraps Image.open and imports pi-heif on unknown files; none: ImportError."""
     import PIL.Image
 
     def patched_open(*args, **kwargs):

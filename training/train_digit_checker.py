@@ -23,14 +23,28 @@ from training.data.moving_mnist import load_mnist
 
 
 def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """(B, 1, 28, 28) in [0, 1] -> shifted by up to 3 px, sometimes blurred, contrast varied."""
+    """(B, 1, 28, 28) in [0, 1] -> rotated (up to 12 degrees), scaled (0.9-1.1), sheared and
+    shifted by up to 3 px, sometimes blurred, contrast varied."""
     batch = images.shape[0]
-    shifts = torch.randint(-3, 4, (batch, 2), generator=generator)
-    shifted = torch.stack(
+
+    def uniform(low: float, high: float) -> torch.Tensor:
+        return low + (high - low) * torch.rand(batch, generator=generator)
+
+    angle = uniform(-0.21, 0.21)
+    scale = uniform(0.9, 1.1)
+    shear = uniform(-0.15, 0.15)
+    shift = uniform(-3, 3), uniform(-3, 3)
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack(
         [
-            torch.roll(image, (int(dy), int(dx)), dims=(1, 2))
-            for image, (dy, dx) in zip(images, shifts, strict=True)
-        ]
+            torch.stack([cos, -sin + shear, -shift[0] * 2 / 28], dim=1),
+            torch.stack([sin, cos, -shift[1] * 2 / 28], dim=1),
+        ],
+        dim=1,
+    )
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    shifted = F.grid_sample(
+        images, grid, mode="bilinear", padding_mode="zeros", align_corners=False
     )
     blurred = F.avg_pool2d(F.pad(shifted, (1, 1, 1, 1), mode="replicate"), 3, stride=1)
     use_blur = (torch.rand(batch, 1, 1, 1, generator=generator) < 0.5).float()
@@ -42,7 +56,7 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--export", type=Path, default=REPO_ROOT / "checkpoints/text/digit_checker")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -58,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         targets[is_test],
     )
 
-    config = DigitCheckerConfig()
+    config = DigitCheckerConfig(width=48)
     net = DigitChecker(config)
     optimiser = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)
     generator = torch.Generator().manual_seed(args.seed)

@@ -39,6 +39,7 @@ class NextFrameConfig:
     caption_dim: int = 64  # GRU hidden size = caption code size
     max_motion: float = 8.0  # largest predicted move in pixels per frame
     whole_pixel_motion: bool = False  # round moves to whole pixels (straight-through in training)
+    rigid_window: int = 0  # > 0: average moves over this window, weighted by the last frame
 
 
 def _block(inputs: int, outputs: int, stride: int) -> nn.Sequential:
@@ -122,13 +123,31 @@ class NextFrameNet(nn.Module):
         synthesised = torch.sigmoid(head[:, :channels])
         limit = self.config.max_motion
         motion = limit * torch.tanh(head[:, channels : channels + 2] / limit)
+        last = history[:, -channels:]
+        if self.config.rigid_window > 0:
+            motion = rigid_motion(motion, last, self.config.rigid_window)
         if self.config.whole_pixel_motion:
             # Forward: whole-pixel moves, which bilinear sampling reproduces exactly, so a
             # digit moved 40 times stays as sharp as frame 0. Backward: as if unrounded.
             motion = motion + (motion.round() - motion).detach()
         mask = torch.sigmoid(head[:, channels + 2 :])
-        last = history[:, -channels:]
         return mask * shift_wrapped(last, motion, limit) + (1 - mask) * synthesised
+
+
+def rigid_motion(motion: torch.Tensor, last: torch.Tensor, window: int) -> torch.Tensor:
+    """Make moves (nearly) rigid per object: each pixel takes the mean move of the bright
+    pixels within a `window` x `window` square around it (wrapping borders).
+
+    motion (B, 2, H, W) pixels; last (B, C, H, W) in [0, 1]. A digit (about 20 px) inside a
+    29-px window then moves as one piece, so it does not get squashed at a bounce, where
+    its front already turns while its back still goes on. Returns (B, 2, H, W).
+    """
+    weight = last.mean(dim=1, keepdim=True) + 1e-3
+    half = window // 2
+    stacked = torch.cat([motion * weight, weight], dim=1)
+    padded = F.pad(stacked, (half, half, half, half), mode="circular")
+    summed = F.avg_pool2d(padded, window, stride=1)
+    return summed[:, :2] / summed[:, 2:]
 
 
 def shift_wrapped(image: torch.Tensor, motion: torch.Tensor, limit: float) -> torch.Tensor:
