@@ -93,6 +93,7 @@ def flight_identity(
     crop_features,
     reconstruction_cos,
     keep_colours=True,
+    pose_scale=None,
 ) -> dict[str, float]:
     """Identity and motion of the flight of each projected crop with `layers` pose layers,
     rendered as the app does (colours matched to the reconstruction unless `keep_colours` is
@@ -100,11 +101,20 @@ def flight_identity(
 
     Identity: the crop's classifier-feature cosine with each frame over its cosine with the
     reconstruction (mean over frames, and the worst frame). Motion: the frames' mean absolute
-    deviation from their own average frame, in 0..255 pixel levels (0 = no flight at all)."""
+    deviation from their own average frame, in 0..255 pixel levels (0 = no flight at all).
+
+    pose_scale: None mixes as the app does (the first `layers` style inputs taken from each
+    pose); a number s instead adds s x (pose - mean pose) to the bird's own first `layers`
+    style inputs (the poses re-centred on the bird), a rule the benchmark compares."""
     mean_ratio, worst_ratio, motion = [], [], []
     with torch.no_grad():
         for index in range(len(ws)):
-            keys = mix_styles(ws[index], pose_ws, layers)
+            if pose_scale is None:
+                keys = mix_styles(ws[index], pose_ws, layers)
+            else:
+                keys = ws[index][None].repeat(len(pose_ws), 1, 1)
+                deltas = pose_ws[:, :layers] - pose_ws[:, :layers].mean(dim=0)
+                keys[:, :layers] = keys[:, :layers] + pose_scale * deltas
             frames_out = generator.synthesis(closed_path(keys, frames, 0.5), noise)
             if keep_colours:
                 frames_out = match_colours(frames_out, reconstructions[index : index + 1])
@@ -232,6 +242,10 @@ def main(argv: list[str] | None = None) -> None:
     identity[f"{DEFAULT_COARSE_LAYERS} pose layers, colours not matched"] = flight_identity(
         *flight, DEFAULT_COARSE_LAYERS, args.frames, noise, *scoring, keep_colours=False
     )
+    for scale in (1.0, 1.5, 2.0):
+        identity[f"3 pose layers, re-centred on the bird, x{scale}"] = flight_identity(
+            *flight, 3, args.frames, noise, *scoring, pose_scale=scale
+        )
     identity["default_pose_layers"] = DEFAULT_COARSE_LAYERS
     results["identity"] = identity
     print(f"Identity over the flight (reconstruction cosine {identity['reconstruction_cosine']}):")
