@@ -288,8 +288,8 @@ def rendered_digit(digit: int, x: int, y: int) -> np.ndarray:
     ("motion", "position"), [("left and right", (46, 20)), ("up and down", (24, 36))]
 )
 def test_committed_digit_model_keeps_a_bouncing_digit_whole(digit, motion, position):
-    """Without rigid moves the committed model squashed digits at the bounce (brightness off by
-    up to 61 % within 24 frames); with them every frame keeps the digit's brightness."""
+    """Without rigid moves the committed model squashed digits at the bounce (their brightness
+    fell or rose well beyond 20 %); with them every frame keeps the digit's brightness."""
     animator = TextSequenceAnimator.from_pretrained("mnist", device="cpu")
     start = rendered_digit(digit, *position)
     clip = animator(f"digit {digit} moving {motion} quickly", start, num_frames=25)
