@@ -32,7 +32,11 @@ from PIL import Image  # noqa: E402
 
 import animators  # noqa: E402
 from animators.base import AnimatorError, Clip  # noqa: E402
-from animators.birds import DEFAULT_COARSE_LAYERS, DEFAULT_PROJECTION_STEPS  # noqa: E402
+from animators.birds import (  # noqa: E402
+    DEFAULT_COARSE_LAYERS,
+    DEFAULT_IDENTITY_STEPS,
+    DEFAULT_PROJECTION_STEPS,
+)
 from animators.export import save_clip  # noqa: E402
 from animators.inputs import load_image, load_mask, prepare_mask, source_scale  # noqa: E402
 from animators.limits import check_count  # noqa: E402
@@ -672,6 +676,7 @@ def animate_birds(
     whole_image,
     fly_across,
     fps,
+    identity_steps=DEFAULT_IDENTITY_STEPS,
     progress=gr.Progress(),
 ):
     def work():
@@ -686,6 +691,7 @@ def animate_birds(
             smoothness=smoothness,
             truncation=truncation,
             projection_steps=projection_steps,
+            identity_steps=identity_steps,
             whole_image=bool(whole_image),
             fly_across=bool(fly_across),
             fps=fps,
@@ -741,6 +747,13 @@ def build_birds_tab() -> None:
                     step=10,
                     label="Projection refinement steps",
                 )
+                identity_steps = Setting(
+                    0,
+                    200,
+                    value=DEFAULT_IDENTITY_STEPS,
+                    step=5,
+                    label="Identity steps (keep the bird's look in each pose; 0 = off)",
+                )
                 seed = Setting(0, 9999, value=0, step=1, label="Seed (noise inputs)")
             run = gr.Button("Make it fly", variant="primary", elem_id="birds-run")
         with gr.Column():
@@ -765,7 +778,7 @@ def build_birds_tab() -> None:
     run.click(
         animate_birds,
         inputs=[photo, num_frames, coarse_layers, smoothness, truncation, projection_steps]
-        + [seed, whole_image, fly_across, fps],
+        + [seed, whole_image, fly_across, fps, identity_steps],
         outputs=[video, crop_video, pair, downloads, numbers],
         api_name="birds",
     )

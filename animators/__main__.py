@@ -14,7 +14,12 @@ from pathlib import Path
 
 from . import load, methods
 from .base import AnimatorError, Clip
-from .birds import DEFAULT_COARSE_LAYERS, DEFAULT_PROJECTION_STEPS, BirdAnimator
+from .birds import (
+    DEFAULT_COARSE_LAYERS,
+    DEFAULT_IDENTITY_STEPS,
+    DEFAULT_PROJECTION_STEPS,
+    BirdAnimator,
+)
 from .export import PLAYBACK_MODES, save_clip
 from .inputs import load_image, load_mask, source_scale
 
@@ -90,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     birds.add_argument("--smoothness", type=float, default=0.5)
     birds.add_argument("--truncation", type=float, default=1.0)
     birds.add_argument("--projection-steps", type=int, default=DEFAULT_PROJECTION_STEPS)
+    birds.add_argument(
+        "--identity-steps",
+        type=int,
+        default=DEFAULT_IDENTITY_STEPS,
+        help="optimisation steps that keep the bird's look in each flying pose (0 = off)",
+    )
     _common(birds, 48)
     birds.set_defaults(fps=24.0)
     return parser
@@ -142,6 +153,7 @@ def run(args: argparse.Namespace) -> tuple[Clip, list[str]]:
             smoothness=args.smoothness,
             truncation=args.truncation,
             projection_steps=args.projection_steps,
+            identity_steps=args.identity_steps,
             whole_image=args.whole_image,
             fly_across=args.fly_across,
             fps=args.fps,

@@ -9,6 +9,7 @@ use, so the rest of the app works without it.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,21 @@ def detector_weights(weights: str | Path | None = None) -> str:
     return str(weights or os.environ.get(DETECTOR_ENV) or DEFAULT_WEIGHTS)
 
 
+@contextmanager
+def keep_torch_threads():
+    """Undo ultralytics' `torch.set_num_threads(cpu_count - 1)` (in its device selection) when
+    the block ends: on a 2-core machine it leaves torch on 1 thread, which would slow every
+    model run after a detection in the same process."""
+    import torch
+
+    threads = torch.get_num_threads()
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+
+
 class BirdDetector:
     def __init__(self, weights: str | Path | None = None, min_score: float = 0.2) -> None:
         self.weights = detector_weights(weights)
@@ -64,7 +80,8 @@ class BirdDetector:
         try:
             from ultralytics import YOLO
 
-            self._model = _LOADED[weights] = YOLO(weights, task="detect")
+            with keep_torch_threads():
+                self._model = _LOADED[weights] = YOLO(weights, task="detect")
         except Exception as error:  # ultralytics raises many kinds (download, parse, runtime)
             _FAILED[weights] = (
                 f"The bird detector ({weights}) could not be loaded ({type(error).__name__}); "
@@ -84,9 +101,10 @@ class BirdDetector:
         canvas[:] = np.rint(fill).astype(np.uint8)
         canvas[pad : pad + height, pad : pad + width] = photo
         try:
-            results = model.predict(
-                np.ascontiguousarray(canvas[..., ::-1]), verbose=False, conf=self.min_score
-            )  # ultralytics reads numpy as BGR
+            with keep_torch_threads():
+                results = model.predict(
+                    np.ascontiguousarray(canvas[..., ::-1]), verbose=False, conf=self.min_score
+                )  # ultralytics reads numpy as BGR
         except Exception as error:
             raise DetectorUnavailable(
                 f"The bird detector failed on this photo ({type(error).__name__})."

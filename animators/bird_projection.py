@@ -13,6 +13,7 @@ from pathlib import Path
 import torch
 
 from .base import ProgressFn, report
+from .bird_flight import match_colours
 from .checkpoints import load_module, resolve
 from .nets.bird_encoder import BirdEncoder
 from .nets.stylegan import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
@@ -110,3 +111,62 @@ def project(
         with torch.no_grad():
             ws = ws.detach()
             return ws, generator.synthesis(ws, noise)
+
+
+IDENTITY_LEARNING_RATE = 0.1  # Adam on the fine style inputs; cosine ramp-down as in `project`
+
+
+def texture_layers_from(resolution: int) -> int:
+    """The first style input that drives the generator's layers at half its output size and
+    above (5 of 10 at 64 px): colour and texture, not outline."""
+    return 1 + 2 * (int(math.log2(resolution)) - 4)
+
+
+def keep_identity(
+    generator: StyleGANGenerator,
+    critic: StyleGANDiscriminator,
+    keys: torch.Tensor,
+    reference: torch.Tensor,
+    noise: list[torch.Tensor],
+    first_layer: int,
+    steps: int = 30,
+    learning_rate: float = IDENTITY_LEARNING_RATE,
+    progress: ProgressFn | None = None,
+) -> torch.Tensor:
+    """Pull each style-mixed keyframe back toward the user's bird without touching its pose.
+
+    keys (K, num_ws, w_dim): the mixed latents (their first style inputs from a flying pose);
+    reference (1, 3, S, S) in [-1, 1]: the bird's reconstruction. The style inputs from
+    `first_layer` on (the colour and texture ones: `texture_layers_from`) of every key are
+    optimised so that the key's frame, colours matched to the reference as in the flight, has
+    the reference's discriminator features (each frame on its own: no minibatch mixing). A
+    flying pose puts the bird's fine styles on other feature maps, which changes how they look;
+    this restores the look. The earlier inputs, and so the pose, the outline and the wing-beat,
+    are left as they are. Returns (K, num_ws, w_dim); `steps` = 0 returns `keys` unchanged.
+    Works under an outer `torch.inference_mode()`."""
+    if steps <= 0 or first_layer >= keys.shape[1]:
+        return keys
+    with torch.inference_mode(False), torch.enable_grad():
+        keys = keys.clone()
+        reference = reference.clone()
+        noise = [n.clone() for n in noise]
+        with torch.no_grad():
+            target = critic.features(reference, group_size=1)
+            scale = target.square().mean(dim=1) + 1e-6
+        fine = keys[:, first_layer:].clone().requires_grad_(True)
+        optimiser = torch.optim.Adam([fine], lr=learning_rate)
+        for step in range(steps):
+            fraction = step / steps
+            ramp = (
+                1.0 if fraction < 0.25 else 0.5 * (1 + math.cos(math.pi * (fraction - 0.25) / 0.75))
+            )
+            for group in optimiser.param_groups:
+                group["lr"] = learning_rate * ramp
+            frames = generator.synthesis(torch.cat([keys[:, :first_layer], fine], 1), noise)
+            features = critic.features(match_colours(frames, reference), group_size=1)
+            loss = ((features - target).square().mean(dim=1) / scale).sum()
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            report(progress, (step + 1) / steps, "Keeping the bird's look in every pose")
+        return torch.cat([keys[:, :first_layer], fine.detach()], 1)

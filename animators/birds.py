@@ -23,7 +23,13 @@ from . import checkpoints
 from .base import Clip, InputError, ProgressFn, report
 from .bird_detector import BirdDetector, Detection, square_around
 from .bird_flight import closed_path, loop_offsets, match_colours, mix_styles, paste_back
-from .bird_projection import fixed_noise, load_generator_and_critic, project
+from .bird_projection import (
+    fixed_noise,
+    keep_identity,
+    load_generator_and_critic,
+    project,
+    texture_layers_from,
+)
 from .inputs import prepare_image
 from .limits import Limits, check_count, check_fps, check_number
 from .metrics import psnr
@@ -34,6 +40,8 @@ from .nets.stylegan import StyleGANDiscriminator, StyleGANGenerator
 MIN_FRAMES, MAX_FRAMES = 8, 300
 MAX_PROJECTION_STEPS = 1000
 DEFAULT_PROJECTION_STEPS = 150  # about 10 s on 2 CPU cores; test-split PSNR >= 20 dB
+MAX_IDENTITY_STEPS = 500
+DEFAULT_IDENTITY_STEPS = 30  # about 6 s on 2 CPU cores for the 12 flying poses
 # Pose and shape from the first 3 style inputs. The seed took the first 7 of its 256-px
 # generator's 14: those reach its 32x32 layers, 1/8 of the output size. In this 64-px generator
 # the same 1/8 (its 4x4 and 8x8 layers) is the first 3 of 10; taking 7 here would also replace
@@ -130,6 +138,7 @@ class BirdAnimator:
         smoothness: float = 0.5,
         truncation: float = 1.0,
         projection_steps: int = DEFAULT_PROJECTION_STEPS,
+        identity_steps: int = DEFAULT_IDENTITY_STEPS,
         whole_image: bool = False,
         fly_across: bool = False,
         fps: float = 24.0,
@@ -141,7 +150,9 @@ class BirdAnimator:
         the frame after the last would equal the first. `coarse_layers` (0..num_ws): how many
         style inputs come from the flying poses; `smoothness` 0..1 rounds the latent path;
         `truncation` 0..1 pulls the animation toward the average bird (1 = off). None for
-        `coarse_layers` means DEFAULT_COARSE_LAYERS (or all, for a generator with fewer)."""
+        `coarse_layers` means DEFAULT_COARSE_LAYERS (or all, for a generator with fewer).
+        `identity_steps` (0 = off) optimise each posed keyframe's colour and texture inputs
+        back toward the bird's look (`bird_projection.keep_identity`; needs the critic)."""
         if coarse_layers is None:
             coarse_layers = min(DEFAULT_COARSE_LAYERS, self.generator.num_ws)
         num_frames = check_count(
@@ -157,6 +168,9 @@ class BirdAnimator:
         truncation = check_number(truncation, "truncation", 0.0, 1.0)
         projection_steps = check_count(
             projection_steps, "number of projection steps", 0, MAX_PROJECTION_STEPS
+        )
+        identity_steps = check_count(
+            identity_steps, "number of identity steps", 0, MAX_IDENTITY_STEPS
         )
         fps = check_fps(fps, self.limits)
         seed = check_count(seed, "seed", 0, 2**31 - 1)
@@ -186,12 +200,27 @@ class BirdAnimator:
                 steps=projection_steps,
                 progress=None
                 if progress is None
-                else (lambda f, desc: progress(0.1 + 0.6 * f, desc=desc)),
+                else (lambda f, desc: progress(0.1 + 0.5 * f, desc=desc)),
             )
             timings["project_s"] = _time.perf_counter() - start
             start = _time.perf_counter()
-            report(progress, 0.7, "Mixing the bird with the flying poses")
+            report(progress, 0.6, "Mixing the bird with the flying poses")
             keys = mix_styles(ws[0], self.pose_ws, coarse_layers)
+            if self.critic is not None:
+                keys = keep_identity(
+                    self.generator,
+                    self.critic,
+                    keys,
+                    reconstruction,
+                    noise,
+                    max(coarse_layers, texture_layers_from(self.resolution)),
+                    steps=identity_steps,
+                    progress=None
+                    if progress is None
+                    else (lambda f, desc: progress(0.6 + 0.15 * f, desc=desc)),
+                )
+            timings["identity_s"] = _time.perf_counter() - start
+            start = _time.perf_counter()
             average = self.generator.mapping.w_average
             keys = average + truncation * (keys - average)
             path = closed_path(keys, num_frames, smoothness)
@@ -199,7 +228,7 @@ class BirdAnimator:
             for first in range(0, num_frames, 16):
                 rendered = self.generator.synthesis(path[first : first + 16], noise)
                 crops.append(self._to_images(match_colours(rendered, reconstruction)))
-                report(progress, 0.7 + 0.2 * (first + 16) / num_frames, "Rendering the flight")
+                report(progress, 0.75 + 0.15 * (first + 16) / num_frames, "Rendering the flight")
             crops = np.concatenate(crops)
             timings["render_s"] = _time.perf_counter() - start
         reconstruction = self._to_images(reconstruction)[0]
@@ -227,6 +256,7 @@ class BirdAnimator:
             "projection_psnr": round(psnr(reconstruction, crop), 2),
             "coarse_layers": coarse_layers,
             "projection_steps": projection_steps,
+            "identity_steps": identity_steps if self.critic is not None else 0,
             "resolution": self.resolution,
             "timings": {k: round(v, 3) for k, v in timings.items()},
             "warnings": notes,

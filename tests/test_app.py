@@ -330,7 +330,9 @@ needs_detector = pytest.mark.skipif(
 )
 
 
-def birds(client, photo=BIRD, *, frames=8, layers=7, steps=5, whole=True, fly=False, fps=12):
+def birds(
+    client, photo=BIRD, *, frames=8, layers=7, steps=5, whole=True, fly=False, fps=12, identity=2
+):
     return client.predict(
         handle_file(photo) if photo else None,
         frames,
@@ -342,6 +344,7 @@ def birds(client, photo=BIRD, *, frames=8, layers=7, steps=5, whole=True, fly=Fa
         whole,
         fly,
         fps,
+        identity,
         api_name="/birds",
     )
 
@@ -375,6 +378,7 @@ def test_birds_without_a_bird_says_so(client):
         ({"frames": 5000}, "number of frames"),
         ({"layers": 99}, "pose layers"),
         ({"steps": -1}, "projection steps"),
+        ({"identity": 10**6}, "identity steps"),
         ({"fps": 0}, "frame rate"),
     ],
 )

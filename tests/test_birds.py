@@ -13,7 +13,13 @@ import torch
 import torch.nn.functional as F
 
 from animators.base import InputError
-from animators.bird_detector import BirdDetector, Detection, DetectorUnavailable, square_around
+from animators.bird_detector import (
+    BirdDetector,
+    Detection,
+    DetectorUnavailable,
+    keep_torch_threads,
+    square_around,
+)
 from animators.bird_flight import (
     closed_path,
     feather_mask,
@@ -22,8 +28,8 @@ from animators.bird_flight import (
     mix_styles,
     paste_back,
 )
-from animators.bird_projection import fixed_noise, project
-from animators.birds import BirdAnimator
+from animators.bird_projection import fixed_noise, keep_identity, project, texture_layers_from
+from animators.birds import DEFAULT_IDENTITY_STEPS, BirdAnimator
 from animators.nets.bird_encoder import BirdEncoder, BirdEncoderConfig
 from animators.nets.dcgan import DCGANConfig, DCGANDiscriminator, DCGANGenerator
 from animators.nets.stylegan import (
@@ -162,6 +168,49 @@ def test_projection_refinement_beats_the_encoder_guess():
     assert (refined - target).abs().mean() < 0.8 * (guess - target).abs().mean()
 
 
+def test_texture_layers_start_at_half_the_output_size():
+    assert texture_layers_from(64) == 5  # 4, 8, 8, 16, 16 | 32, 32, 64, 64, rgb
+    assert texture_layers_from(16) == 1
+    assert texture_layers_from(128) == 7
+
+
+def test_critic_features_with_group_one_do_not_depend_on_the_batch():
+    _, critic, _ = tiny_networks()
+    images = torch.rand(4, 3, 16, 16) * 2 - 1
+    with torch.no_grad():
+        alone = critic.features(images[:1], group_size=1)
+        batched = critic.features(images, group_size=1)[:1]
+        mixed = critic.features(images)[:1]  # the training default mixes 4 samples
+    assert torch.allclose(alone, batched, atol=1e-5)
+    assert not torch.allclose(alone, mixed, atol=1e-5)
+
+
+def test_keep_identity_changes_only_the_fine_inputs_and_brings_the_look_back():
+    generator, critic, _ = tiny_networks()
+    noise = fixed_noise(generator, 0, "cpu")
+    torch.manual_seed(1)
+    with torch.no_grad():
+        bird = generator.map(torch.randn(1, TINY.z_dim))
+        reference = generator.synthesis(bird, noise)
+        poses = generator.map(torch.randn(4, TINY.z_dim))
+    keys = mix_styles(bird[0], poses, 3)
+
+    def distance(latents):
+        with torch.no_grad():
+            frames = match_colours(generator.synthesis(latents, noise), reference)
+            features = critic.features(frames, group_size=1)
+            target = critic.features(reference, group_size=1)
+        return (features - target).square().mean().item()
+
+    with torch.inference_mode():  # as in the app
+        kept = keep_identity(generator, critic, keys, reference, noise, 3, steps=30)
+    assert kept.shape == keys.shape
+    assert torch.equal(kept[:, :3], keys[:, :3])  # the pose and outline are untouched
+    assert not torch.equal(kept[:, 3:], keys[:, 3:])
+    assert distance(kept) < 0.7 * distance(keys)
+    assert torch.equal(keep_identity(generator, critic, keys, reference, noise, 3, 0), keys)
+
+
 # ----------------------------------------------------------------------------- flight
 def test_mix_styles_takes_coarse_layers_from_the_poses():
     bird, poses = torch.zeros(6, 8), torch.ones(3, 6, 8)
@@ -275,6 +324,7 @@ def test_fly_across_moves_the_bird_and_closes_the_loop():
         ({"smoothness": float("nan")}, "smoothness"),
         ({"truncation": -1}, "truncation"),
         ({"projection_steps": 10**6}, "projection steps"),
+        ({"identity_steps": -1}, "identity steps"),
         ({"fps": 0}, "frame rate"),
     ],
 )
@@ -287,6 +337,16 @@ def test_missing_detector_weights_say_what_to_do(tmp_path):
     detector = BirdDetector(tmp_path / "missing.onnx")
     with pytest.raises(DetectorUnavailable, match="ANIMATORS_BIRD_DETECTOR"):
         detector.detect(photo())
+
+
+def test_torch_threads_come_back_after_a_block_that_changes_them():
+    threads = torch.get_num_threads()
+    try:
+        with keep_torch_threads():
+            torch.set_num_threads(1 if threads > 1 else 2)  # what ultralytics' predict does
+        assert torch.get_num_threads() == threads
+    finally:
+        torch.set_num_threads(threads)
 
 
 def test_detector_weights_follow_the_environment(monkeypatch):
@@ -318,9 +378,48 @@ def test_real_checkpoint_on_a_real_photo(monkeypatch):
     bird = square_photo(next((BIRDS / "images").glob("*/*.jpg")), 160)
     scene = np.full((240, 360, 3), (150, 190, 230), dtype=np.uint8)
     scene[50:210, 150:310] = bird
+    threads = torch.get_num_threads()
     clip = animators.load("birds")(scene, num_frames=16)
+    assert torch.get_num_threads() == threads  # ultralytics did not leave torch on fewer
     assert clip.frames.shape == (16, 240, 360, 3)
     x0, y0, x1, y1 = clip.info["box"]
     assert x0 < 230 < x1 and y0 < 130 < y1  # the box is on the bird
     assert clip.info["projection_psnr"] > 14
     assert clip.frames.std(axis=0).mean() > 0.5
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (HAVE_REAL and BIRDS.is_dir()), reason="needs the committed bird checkpoints and ../shared"
+)
+def test_identity_steps_on_real_photos_bring_the_look_back_and_keep_the_wing_beat():
+    """On real photos: with identity steps the flight's frames are closer to the reconstruction
+    in the discriminator's features (what the steps optimise), and the flight moves about as
+    much as without them (the pose inputs are left alone). Whether a species classifier agrees
+    is measured by benchmarks/birds.py on 48 test crops."""
+    from training.data.birds import square_photo
+
+    animator = BirdAnimator.from_pretrained(detector=None, device="cpu")
+
+    def look_distance(clip) -> float:
+        def tensor(images):
+            return torch.from_numpy(np.asarray(images)).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+        with torch.no_grad():
+            frames = animator.critic.features(tensor(clip.info["animated_crop"]), group_size=1)
+            target = animator.critic.features(tensor(clip.info["reconstruction"][None]), 1)
+        return ((frames - target).square().mean(1) / target.square().mean()).mean().item()
+
+    def motion(clip) -> float:
+        return float(clip.info["animated_crop"].astype(np.float32).std(axis=0).mean())
+
+    for path in sorted((BIRDS / "images").glob("*/*.jpg"))[:2]:
+        bird = square_photo(path, 64)
+        clips = {
+            steps: animator(
+                bird, num_frames=12, whole_image=True, projection_steps=40, identity_steps=steps
+            )
+            for steps in (0, DEFAULT_IDENTITY_STEPS)
+        }
+        assert look_distance(clips[DEFAULT_IDENTITY_STEPS]) < 0.8 * look_distance(clips[0])
+        assert motion(clips[DEFAULT_IDENTITY_STEPS]) > 0.7 * motion(clips[0])

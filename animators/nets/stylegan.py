@@ -247,11 +247,13 @@ class StyleGANDiscriminator(nn.Module):
         self.final_linear = EqualLinear(channels * 16, channels)
         self.output = EqualLinear(channels, 1)
 
-    def features(self, images: torch.Tensor) -> torch.Tensor:
+    def features(self, images: torch.Tensor, group_size: int = 4) -> torch.Tensor:
+        """(B, 3, S, S) -> (B, C) penultimate features. The minibatch-deviation input mixes
+        `group_size` samples; 1 makes each sample's features independent of the batch."""
         x = F.leaky_relu(self.from_rgb(images), 0.2) * math.sqrt(2)
         for block in self.blocks:
             x = block(x)
-        group = min(4, x.shape[0])
+        group = max(1, min(group_size, x.shape[0]))
         while x.shape[0] % group:
             group -= 1
         grouped = x.reshape(group, -1, *x.shape[1:])
