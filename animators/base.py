@@ -111,3 +111,10 @@ def report(progress: ProgressFn | None, fraction: float, desc: str) -> None:
     """Call a progress callback if there is one."""
     if progress is not None:
         progress(float(min(max(fraction, 0.0), 1.0)), desc=desc)
+
+
+def sub_progress(progress: ProgressFn | None, start: float, span: float) -> ProgressFn | None:
+    """A callback for one stage that reports its 0..1 as start..start + span of `progress`."""
+    if progress is None:
+        return None
+    return lambda fraction, desc: progress(start + span * fraction, desc=desc)

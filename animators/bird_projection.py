@@ -52,6 +52,14 @@ def encode(generator: StyleGANGenerator, encoder: BirdEncoder, crops: torch.Tens
     return generator.mapping.w_average + encoder(crops)
 
 
+def ramp_down(step: int, steps: int) -> float:
+    """Learning-rate factor: 1 for the first quarter of the steps, then a cosine down to 0."""
+    fraction = step / max(steps, 1)
+    if fraction < 0.25:
+        return 1.0
+    return 0.5 * (1 + math.cos(math.pi * (fraction - 0.25) / 0.75))
+
+
 def projection_loss(
     reconstruction: torch.Tensor,
     crops: torch.Tensor,
@@ -94,13 +102,8 @@ def project(
         ws = start.clone().requires_grad_(True)
         optimiser = torch.optim.Adam([ws], lr=learning_rate, betas=(0.9, 0.999))
         for step in range(steps):
-            # cosine ramp-down of the learning rate over the last 3/4 of the steps
-            fraction = step / max(steps, 1)
-            ramp = (
-                1.0 if fraction < 0.25 else 0.5 * (1 + math.cos(math.pi * (fraction - 0.25) / 0.75))
-            )
             for group in optimiser.param_groups:
-                group["lr"] = learning_rate * ramp
+                group["lr"] = learning_rate * ramp_down(step, steps)
             reconstruction = generator.synthesis(ws, noise)
             loss = projection_loss(reconstruction, crops, critic, crop_features)
             spread = (ws - ws.mean(dim=1, keepdim=True)).square().mean(dim=(1, 2))
@@ -113,7 +116,7 @@ def project(
             return ws, generator.synthesis(ws, noise)
 
 
-IDENTITY_LEARNING_RATE = 0.1  # Adam on the fine style inputs; cosine ramp-down as in `project`
+IDENTITY_LEARNING_RATE = 0.1  # Adam on the texture style inputs, with `ramp_down`
 
 
 def texture_layers_from(resolution: int) -> int:
@@ -156,12 +159,8 @@ def keep_identity(
         fine = keys[:, first_layer:].clone().requires_grad_(True)
         optimiser = torch.optim.Adam([fine], lr=learning_rate)
         for step in range(steps):
-            fraction = step / steps
-            ramp = (
-                1.0 if fraction < 0.25 else 0.5 * (1 + math.cos(math.pi * (fraction - 0.25) / 0.75))
-            )
             for group in optimiser.param_groups:
-                group["lr"] = learning_rate * ramp
+                group["lr"] = learning_rate * ramp_down(step, steps)
             frames = generator.synthesis(torch.cat([keys[:, :first_layer], fine], 1), noise)
             features = critic.features(match_colours(frames, reference), group_size=1)
             loss = ((features - target).square().mean(dim=1) / scale).sum()

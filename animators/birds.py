@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from . import checkpoints
-from .base import Clip, InputError, ProgressFn, report
+from .base import Clip, InputError, ProgressFn, report, sub_progress
 from .bird_detector import BirdDetector, Detection, square_around
 from .bird_flight import closed_path, loop_offsets, match_colours, mix_styles, paste_back
 from .bird_projection import (
@@ -198,9 +198,7 @@ class BirdAnimator:
                 self._to_tensor(crop),
                 noise,
                 steps=projection_steps,
-                progress=None
-                if progress is None
-                else (lambda f, desc: progress(0.1 + 0.5 * f, desc=desc)),
+                progress=sub_progress(progress, 0.1, 0.5),
             )
             timings["project_s"] = _time.perf_counter() - start
             start = _time.perf_counter()
@@ -215,9 +213,7 @@ class BirdAnimator:
                     noise,
                     max(coarse_layers, texture_layers_from(self.resolution)),
                     steps=identity_steps,
-                    progress=None
-                    if progress is None
-                    else (lambda f, desc: progress(0.6 + 0.15 * f, desc=desc)),
+                    progress=sub_progress(progress, 0.6, 0.15),
                 )
             timings["identity_s"] = _time.perf_counter() - start
             start = _time.perf_counter()
@@ -228,7 +224,8 @@ class BirdAnimator:
             for first in range(0, num_frames, 16):
                 rendered = self.generator.synthesis(path[first : first + 16], noise)
                 crops.append(self._to_images(match_colours(rendered, reconstruction)))
-                report(progress, 0.75 + 0.15 * (first + 16) / num_frames, "Rendering the flight")
+                done = min(num_frames, first + 16)
+                report(progress, 0.75 + 0.15 * done / num_frames, "Rendering the flight")
             crops = np.concatenate(crops)
             timings["render_s"] = _time.perf_counter() - start
         reconstruction = self._to_images(reconstruction)[0]

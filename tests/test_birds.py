@@ -294,6 +294,22 @@ def test_animator_returns_the_whole_photo_looping_with_info():
     assert clip.frames[:, y0 : y0 + side, x0 : x0 + side].std(axis=0).mean() > 0  # it moves
 
 
+def test_progress_runs_forward_through_every_stage_to_done():
+    seen = []
+    tiny_animator()(
+        photo(),
+        num_frames=8,
+        projection_steps=4,
+        identity_steps=4,
+        progress=lambda fraction, desc: seen.append((fraction, desc)),
+    )
+    fractions = [fraction for fraction, _ in seen]
+    assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] == 1.0
+    stages = {desc for _, desc in seen}
+    assert {"Projecting the bird into the generator", "Rendering the flight"} <= stages
+    assert "Keeping the bird's look in every pose" in stages
+
+
 def test_animator_is_deterministic_for_a_seed():
     animator = tiny_animator()
     first = animator(photo(), num_frames=8, projection_steps=2, seed=5)
