@@ -39,7 +39,7 @@ from .nets.stylegan import StyleGANDiscriminator, StyleGANGenerator
 
 MIN_FRAMES, MAX_FRAMES = 8, 300
 MAX_PROJECTION_STEPS = 1000
-DEFAULT_PROJECTION_STEPS = 150  # about 10 s on 2 CPU cores; test-split PSNR >= 20 dB
+DEFAULT_PROJECTION_STEPS = 150  # about 7.6 s on 2 CPU cores; test-split PSNR >= 20 dB
 MAX_IDENTITY_STEPS = 500
 DEFAULT_IDENTITY_STEPS = 30  # about 6 s on 2 CPU cores for the 12 flying poses
 # Pose and shape from the first 3 style inputs. The seed took the first 7 of its 256-px
