@@ -131,22 +131,23 @@ def keep_identity(
     keys: torch.Tensor,
     reference: torch.Tensor,
     noise: list[torch.Tensor],
-    first_layer: int,
+    pose_layers: int,
     steps: int = 30,
     learning_rate: float = IDENTITY_LEARNING_RATE,
     progress: ProgressFn | None = None,
 ) -> torch.Tensor:
     """Pull each style-mixed keyframe back toward the user's bird without touching its pose.
 
-    keys (K, num_ws, w_dim): the mixed latents (their first style inputs from a flying pose);
-    reference (1, 3, S, S) in [-1, 1]: the bird's reconstruction. The style inputs from
-    `first_layer` on (the colour and texture ones: `texture_layers_from`) of every key are
+    keys (K, num_ws, w_dim): the mixed latents (their first `pose_layers` style inputs from a
+    flying pose); reference (1, 3, S, S) in [-1, 1]: the bird's reconstruction. The colour and
+    texture inputs (from `texture_layers_from` on, and never a pose input) of every key are
     optimised so that the key's frame, colours matched to the reference as in the flight, has
     the reference's discriminator features (each frame on its own: no minibatch mixing). A
     flying pose puts the bird's fine styles on other feature maps, which changes how they look;
     this restores the look. The earlier inputs, and so the pose, the outline and the wing-beat,
     are left as they are. Returns (K, num_ws, w_dim); `steps` = 0 returns `keys` unchanged.
     Works under an outer `torch.inference_mode()`."""
+    first_layer = max(pose_layers, texture_layers_from(generator.config.resolution))
     if steps <= 0 or first_layer >= keys.shape[1]:
         return keys
     with torch.inference_mode(False), torch.enable_grad():

@@ -28,7 +28,6 @@ from .bird_projection import (
     keep_identity,
     load_generator_and_critic,
     project,
-    texture_layers_from,
 )
 from .inputs import prepare_image
 from .limits import Limits, check_count, check_fps, check_number
@@ -211,7 +210,7 @@ class BirdAnimator:
                     keys,
                     reconstruction,
                     noise,
-                    max(coarse_layers, texture_layers_from(self.resolution)),
+                    coarse_layers,
                     steps=identity_steps,
                     progress=sub_progress(progress, 0.6, 0.15),
                 )

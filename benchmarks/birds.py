@@ -26,7 +26,7 @@ import torch
 
 from animators import checkpoints
 from animators.bird_flight import closed_path, match_colours, mix_styles
-from animators.bird_projection import fixed_noise, keep_identity, project, texture_layers_from
+from animators.bird_projection import fixed_noise, keep_identity, project
 from animators.birds import (
     DEFAULT_COARSE_LAYERS,
     DEFAULT_IDENTITY_STEPS,
@@ -126,9 +126,8 @@ def flight_identity(
                 keys[:, :layers] = keys[:, :layers] + pose_scale * deltas
             if identity_steps:
                 reference = reconstructions[index : index + 1]
-                first = max(layers, texture_layers_from(generator.config.resolution))
                 keys = keep_identity(
-                    generator, critic, keys, reference, noise, first, steps=identity_steps
+                    generator, critic, keys, reference, noise, layers, steps=identity_steps
                 )
             frames_out = generator.synthesis(closed_path(keys, frames, 0.5), noise)
             if keep_colours:

@@ -138,9 +138,10 @@ def rigid_motion(motion: torch.Tensor, last: torch.Tensor, window: int) -> torch
     """Make moves (nearly) rigid per object: each pixel takes the mean move of the bright
     pixels within a `window` x `window` square around it (wrapping borders).
 
-    motion (B, 2, H, W) pixels; last (B, C, H, W) in [0, 1]. A digit (about 20 px) inside a
-    29-px window then moves as one piece, so it does not get squashed at a bounce, where
-    its front already turns while its back still goes on. Returns (B, 2, H, W).
+    motion (B, 2, H, W) pixels; last (B, C, H, W) in [0, 1]. A digit (about 20 px) inside the
+    window (21 px for digits and icons: `training.train_text.RIGID_WINDOW`) then moves as one
+    piece, so it does not get squashed at a bounce, where its front already turns while its
+    back still goes on. Returns (B, 2, H, W).
     """
     weight = last.mean(dim=1, keepdim=True) + 1e-3
     half = window // 2
