@@ -25,6 +25,10 @@ missing). Columns:
 - clip in/out: the same for the rendered animation (its measured mean |optical flow| per frame);
 - seam (last->first change / typical change), sharpness (Laplacian variance vs the photo, whole
   frame and inside the moving region), frame-0 PSNR against the photo, ms per frame.
+Also the field cosine apart for scenes whose direction the photo shows (falls, rising smoke,
+rivers toward the viewer) and scenes whose sign was a coin flip (sideways rivers and smoke: the
+photo is identical either way, so any photo-only method scores 0 there in expectation), with
+the ceiling that sets for any photo-only method: the share of direction-shown scenes.
 Targets (issue 5): field cosine >= 0.7 and in/out >= 5 without a brush; seam <= 1.5 and
 sharpness >= 0.85; 24 frames of a 768 px-wide photo in under 3 s (timed on `--time-photos`
 photos: examples/waterfall.png and held-out scenes resized to 768x512).
@@ -68,6 +72,7 @@ class Case:
     kind: str  # the procedural scene's kind ("fall", "river", "smoke") or "real"
     image: np.ndarray  # (H, W, 3) uint8
     reference: motion_targets.MotionTarget
+    direction_known: bool = True  # False: the sign was a coin flip the photo does not show
 
 
 def procedural_cases(count: int, size: int, frames: int, seed: int = 2026) -> tuple[list, list]:
@@ -83,7 +88,12 @@ def procedural_cases(count: int, size: int, frames: int, seed: int = 2026) -> tu
         clip = fluid_scenes.render_clip(scene, frames)
         reference = motion_targets.measure(f"scene {index} ({scene.kind})", clip)
         if reference.moving.mean() >= 0.01:  # a layer too faint to measure is no test
-            cases.append(Case(reference.name, "procedural", scene.kind, scene.image, reference))
+            cases.append(
+                Case(
+                    reference.name, "procedural", scene.kind, scene.image, reference,
+                    scene.direction_known,
+                )
+            )  # fmt: skip
     return cases, empty
 
 
@@ -146,6 +156,7 @@ def score(case: Case, frames: np.ndarray, field: np.ndarray, seconds: float) -> 
     found = moving & (speed > 1e-6)
     return {
         "field_cosine": round(float(cosine[moving].mean()), 3),
+        "axis_cosine": round(float(np.abs(cosine[moving]).mean()), 3),
         "cosine_where_found": round(float(cosine[found].mean()), 3) if found.any() else 0.0,
         "found": round(float(found.sum() / max(moving.sum(), 1)), 3),
         "epe": round(float(epe.mean()), 3),
@@ -258,6 +269,38 @@ def main(argv: list[str] | None = None) -> None:
             f"  {row:14} "
             + "  ".join(f"{k} ({counts[k]}) {v:.3f}" for k, v in by_kind[row].items())
         )
+    known = [c for c in cases if c.source == "procedural" and c.direction_known]
+    coin_flips = [c for c in cases if c.source == "procedural" and not c.direction_known]
+    by_cue = {
+        row: {
+            group: {
+                "scenes": len(chosen),
+                "field_cosine": round(
+                    statistics.fmean(results[row][c.name]["field_cosine"] for c in chosen), 3
+                ),
+                "axis_cosine": round(
+                    statistics.fmean(results[row][c.name]["axis_cosine"] for c in chosen), 3
+                ),
+            }
+            for group, chosen in (("direction_shown", known), ("sign_coin_flip", coin_flips))
+            if chosen
+        }
+        for row in rows
+    }
+    procedural = len(known) + len(coin_flips)
+    ceiling = round(len(known) / procedural, 3) if procedural else None
+    print(
+        f"field cosine where the photo shows the direction ({len(known)} scenes) / where its sign"
+        f" is a coin flip the photo does not show ({len(coin_flips)}; axis |cos| in brackets):"
+    )
+    for row in rows:
+        shown, flip = by_cue[row].get("direction_shown"), by_cue[row].get("sign_coin_flip")
+        print(
+            f"  {row:14} {shown['field_cosine'] if shown else float('nan'):.3f} / "
+            f"{flip['field_cosine'] if flip else float('nan'):.3f}"
+            f" ({flip['axis_cosine'] if flip else float('nan'):.3f})"
+        )
+    print(f"ceiling for any photo-only method (coin flips score 0 in expectation): {ceiling}")
     empty_share = empty_scene_motion(by_row["flow"], empty)
     print(f"flow on {len(empty)} empty scenes: moves {empty_share:.1%} of the photo on average")
 
@@ -289,12 +332,15 @@ def main(argv: list[str] | None = None) -> None:
                     "name": c.name,
                     "source": c.source,
                     "moving_fraction": round(float(c.reference.moving.mean()), 3),
+                    "direction_known": c.direction_known,
                 }
                 for c in cases
             ],
             "results": results,
             "summary": summary,
             "field_cosine_by_kind": by_kind,
+            "field_cosine_by_direction_cue": by_cue,
+            "photo_only_ceiling": ceiling,
             "empty_scenes": len(empty),
             "empty_scene_moving_share": empty_share,
             "seconds_768x512_24_frames": seconds,

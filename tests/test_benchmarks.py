@@ -102,3 +102,8 @@ def test_waterfall_motion_benchmark_small(tmp_path):
     assert procedural["brush-guided"]["field_cosine"] > 0.8  # painted from the reference
     assert -1.0 <= procedural["flow"]["field_cosine"] <= 1.0
     assert len(result["seconds_768x512_24_frames"]) >= 1
+    groups = result["field_cosine_by_direction_cue"]["brush-guided"]
+    shown = groups.get("direction_shown", {}).get("scenes", 0)
+    flips = groups.get("sign_coin_flip", {}).get("scenes", 0)
+    assert shown + flips == len(result["clips"])
+    assert result["photo_only_ceiling"] == round(shown / (shown + flips), 3)

@@ -60,6 +60,35 @@ def test_waterfalls_fall_down_and_smoke_mostly_rises(pool):
     assert sum(s.field[s.moving][:, 1].mean() < 0 for s in rising) >= 8
 
 
+def test_a_coin_flip_sign_leaves_no_trace_in_the_photo(pool, monkeypatch):
+    """Sideways rivers: the photo is the same whichever way the river flows, so the benchmark
+    may rightly count these scenes as ones where no photo-only method can tell the sign."""
+    real_direction = fluid_scenes.main_direction
+    flipped = {"done": False}
+
+    def opposite(kind, rng):
+        angle, known = real_direction(kind, rng)
+        return (angle + 180.0 if flipped["done"] else angle), known
+
+    monkeypatch.setattr(fluid_scenes, "main_direction", opposite)
+    for seed in range(12):
+        flipped["done"] = False
+        scene = fluid_scenes.make_scene(pool, 64, np.random.default_rng(seed), kind="river")
+        if scene.direction_known:
+            continue
+        flipped["done"] = True
+        mirror = fluid_scenes.make_scene(pool, 64, np.random.default_rng(seed), kind="river")
+        np.testing.assert_array_equal(scene.image, mirror.image)
+        np.testing.assert_allclose(scene.field, -mirror.field, atol=1e-5)
+        break
+    else:
+        pytest.fail("no sideways river in 12 seeds")
+    falls = [
+        fluid_scenes.make_scene(pool, 64, np.random.default_rng(s), kind="fall") for s in range(3)
+    ]
+    assert all(scene.direction_known for scene in falls)
+
+
 def test_rendered_clip_moves_along_the_field(pool):
     scene = fluid_scenes.make_scene(pool, 96, np.random.default_rng(3), kind="fall")
     frames = fluid_scenes.render_clip(scene, 10)

@@ -44,7 +44,8 @@ class FluidScene:
     """image (S, S, 3) uint8; field (S, S, 2) float32 px/frame, zero where nothing moves;
     moving (S, S) bool; alpha (S, S) float32 the layer's opacity; layer (S, S, 3) float32 the
     fluid's colours before compositing; background (S, S, 3) float32; flow (S, S, 2) float32 the
-    field before masking (for advecting the layer)."""
+    field before masking (for advecting the layer); direction_known False where the direction's
+    sign was a coin flip that the photo does not show (`main_direction`)."""
 
     image: np.ndarray
     field: np.ndarray
@@ -54,6 +55,7 @@ class FluidScene:
     layer: np.ndarray
     background: np.ndarray
     flow: np.ndarray
+    direction_known: bool
 
 
 @dataclass
@@ -190,20 +192,29 @@ def region(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
     return np.clip((blurred - 0.5 + 0.15 * wobble) * rng.uniform(3, 8) + 0.5, 0, 1)
 
 
-def flow_for(kind: str, mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """(S, S, 2) float32 unmasked flow in px/frame (speed 0.5-3) with the kind's direction
-    prior and smooth variation of angle and speed."""
-    size = mask.shape[0]
+def main_direction(kind: str, rng: np.random.Generator) -> tuple[float, bool]:
+    """The kind's main flow direction in degrees (0 = right, 90 = up) and whether a photo can
+    tell it: True where it follows the kind's prior (falls go down, smoke mostly up, some
+    rivers toward the viewer), False where its sign is a coin flip (sideways rivers, sideways
+    smoke). The layer's look depends only on the axis (`streak` is symmetric), so for a coin
+    flip the photo is the same either way and no method can tell the sign from it."""
     if kind == "fall":
-        angle = 270.0 + rng.uniform(-15, 15)
-    elif kind == "river":
-        angle = (
-            rng.choice([0.0, 180.0]) + rng.uniform(-20, 20)
-            if rng.random() < 0.75
-            else 270.0 + rng.uniform(-40, 40)
-        )
-    else:
-        angle = 90.0 + rng.uniform(-35, 35) if rng.random() < 0.6 else rng.choice([0.0, 180.0])
+        return 270.0 + rng.uniform(-15, 15), True
+    if kind == "river":
+        if rng.random() < 0.75:
+            return float(rng.choice([0.0, 180.0])) + rng.uniform(-20, 20), False
+        return 270.0 + rng.uniform(-40, 40), True
+    if rng.random() < 0.6:
+        return 90.0 + rng.uniform(-35, 35), True
+    return float(rng.choice([0.0, 180.0])), False
+
+
+def flow_for(kind: str, mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """(S, S, 2) float32 unmasked flow in px/frame (speed 0.5-3) around the kind's
+    `main_direction`, with smooth variation of angle and speed; and whether a photo can tell
+    the direction (`main_direction`)."""
+    size = mask.shape[0]
+    angle, direction_known = main_direction(kind, rng)
     angles = np.radians(angle + rng.uniform(5, 20) * smooth_noise(size, size, 3, rng))
     speed = rng.uniform(0.5, 3.0) * (1 + 0.25 * smooth_noise(size, size, 3, rng))
     if kind == "fall":  # falling water speeds up
@@ -211,7 +222,8 @@ def flow_for(kind: str, mask: np.ndarray, rng: np.random.Generator) -> np.ndarra
         if len(rows):
             depth = np.clip((np.arange(size) - rows[0]) / max(len(rows), 1), 0, 1)
             speed = speed * (0.6 + 0.7 * depth)[:, None]
-    return np.stack([speed * np.cos(angles), -speed * np.sin(angles)], axis=-1).astype(np.float32)
+    flow = np.stack([speed * np.cos(angles), -speed * np.sin(angles)], axis=-1)
+    return flow.astype(np.float32), direction_known
 
 
 def streak(source: np.ndarray, flow: np.ndarray, length: int) -> np.ndarray:
@@ -312,10 +324,10 @@ def make_scene(pool: ScenePool, size: int, rng: np.random.Generator, kind: str |
         return FluidScene(
             np.clip(background + 0.5, 0, 255).astype(np.uint8), zero,
             np.zeros((size, size), bool), kind, np.zeros((size, size), np.float32),
-            background.copy(), background, zero,
+            background.copy(), background, zero, True,
         )  # fmt: skip
     mask = region(kind, size, rng)
-    flow = flow_for(kind, mask, rng)
+    flow, direction_known = flow_for(kind, mask, rng)
     layer, opacity = fluid_layer(kind, flow, pool, rng)
     alpha = (mask * opacity).astype(np.float32)
     image = background * (1 - alpha[..., None]) + layer * alpha[..., None]
@@ -323,7 +335,7 @@ def make_scene(pool: ScenePool, size: int, rng: np.random.Generator, kind: str |
     field = (flow * mask[..., None]).astype(np.float32)
     return FluidScene(
         np.clip(image + 0.5, 0, 255).astype(np.uint8), field, moving, kind, alpha,
-        layer, background, flow,
+        layer, background, flow, direction_known,
     )  # fmt: skip
 
 
