@@ -526,18 +526,28 @@ TEXT_DISPLAY_SCALE = 4  # the models' 64x64 frames are shown 4x larger (nearest 
 SKETCH_COLORS = ["#ffffff", "#ff3030", "#30dc48", "#3060ff", "#fadc28", "#aa46e6"]
 
 
+def blank_canvas(side: int = 256) -> dict:
+    """The sketchpad's starting value: an empty black page, so white strokes show."""
+    return {"background": np.zeros((side, side, 3), np.uint8), "layers": [], "composite": None}
+
+
 def start_frame_from_editor(editor) -> tuple[np.ndarray | None, list[str]]:
     """The sketchpad / upload as an (H, W, 3) uint8 start frame, or None when it is empty.
 
     Painted layers are drawn over the uploaded photo, or over black when there is none (the
-    models' worlds are black). Returns (frame or None, notes about the upload).
+    models' worlds are black); a background of a single colour counts as none. Returns (frame
+    or None, notes about the upload).
     """
     if not isinstance(editor, dict):
         return load_image(editor) if editor else (None, [])
     notes: list[str] = []
     frame = None
     if editor.get("background"):
-        frame, notes = load_image(editor["background"])
+        background, background_notes = load_image(editor["background"])
+        # A canvas of one colour is the sketchpad's empty page (the browser sends one even when
+        # nothing was uploaded), not a photo: strokes then go on black.
+        if not (background == background[0, 0]).all():
+            frame, notes = background, background_notes
     for path in editor.get("layers") or []:
         layer = Image.open(path).convert("RGBA")
         if not np.asarray(layer)[:, :, 3].any():
@@ -614,6 +624,7 @@ def build_text_tab() -> None:
                 elem_id="text-caption",
             )
             editor = BrushCanvas(
+                value=blank_canvas(),
                 label="Start frame (optional): upload or draw",
                 type="filepath",
                 format="png",

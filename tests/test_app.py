@@ -243,6 +243,26 @@ def test_text_from_a_drawn_start_frame_with_a_second_caption(client, tmp_path):
     assert first[100:160, 124:132].mean() > 200 and first[:40].mean() < 20  # the drawn bar
 
 
+def test_text_blank_canvas_page_is_not_a_start_frame(client, tmp_path):
+    """Browsers send the sketchpad's empty page (one colour) as a background: strokes go on
+    black, and a page with no strokes leaves the first frame to the caption GAN."""
+    page = np.full((256, 256, 3), 255, np.uint8)
+    Image.fromarray(page).save(tmp_path / "page.png")
+    drawn = {
+        "background": handle_file(str(tmp_path / "page.png")),
+        "layers": [handle_file(_stroke(tmp_path))],
+        "composite": None,
+    }
+    _, downloads, numbers = text(client, "the digit 1 is moving left", drawn, frames=4)
+    assert "first frame given" in numbers
+    with Image.open(next(p for p in downloads if p.endswith(".gif"))) as gif:
+        first = np.asarray(gif.convert("L"))
+    assert first[100:160, 124:132].mean() > 200 and first[:40].mean() < 20
+    empty = {"background": handle_file(str(tmp_path / "page.png")), "layers": [], "composite": None}
+    _, _, numbers = text(client, "the digit 7 is moving down", empty, frames=4)
+    assert "drawn by the caption GAN" in numbers
+
+
 def test_text_without_a_start_frame_draws_it(client):
     video, _, numbers = text(client, "the digit 7 is moving down", None, frames=5)
     assert _video_frames(video)[0] == 5 and "drawn by the caption GAN" in numbers

@@ -130,7 +130,18 @@ def test_inbetween_tab_plays_a_video_and_switches_method(page):
     _switch_method_and_run(page, "inbetween", "cvae")  # the seed's 3D-conv CVAE
 
 
-def test_text_tab_draw_a_digit_and_play(page):
+def test_text_tab_draw_a_digit_and_play(page, monkeypatch):
+    import app
+
+    received = []
+    read_editor = app.start_frame_from_editor
+
+    def spy(editor):
+        frame, notes = read_editor(editor)
+        received.append(frame)
+        return frame, notes
+
+    monkeypatch.setattr(app, "start_frame_from_editor", spy)
     page.get_by_role("tab", name="Text to sequence").click()
     page.locator("#text-caption textarea").fill("the digit 1 is moving right")
     canvas = page.locator("#text-start canvas").first
@@ -150,6 +161,9 @@ def test_text_tab_draw_a_digit_and_play(page):
     page.wait_for_function(PLAYING, arg="#text-video video", timeout=90_000)
     info = page.locator("#text-info").inner_text()
     assert "16 frames" in info and "first frame given" in info
+    # The stroke reached the model as drawn: white on the black page the user saw.
+    frame = received[-1]
+    assert frame.shape == (256, 256, 3) and frame.mean() < 60 and frame.max() == 255
     _screenshot(page, "text_tab.png")
 
 
