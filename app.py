@@ -655,6 +655,8 @@ def build_text_tab() -> None:
             )
             downloads = gr.File(label="Downloads: GIF, PNG frames", file_count="multiple")
             numbers = gr.Markdown(elem_id="text-info")
+    # "Clear canvas" leaves a white page; put the black one back so white strokes show.
+    editor.clear(blank_canvas, outputs=editor, api_visibility="private", queue=False)
     run.click(
         animate_text,
         inputs=[caption, editor, num_frames, history, fps, seed, second_caption, switch_at]
