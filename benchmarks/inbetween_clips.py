@@ -15,7 +15,7 @@ Sampling methods (cvae, cgan) run once per seed (`--samples` seeds): their L2 is
 seeds, beside the best seed per clip (how close the nearest sample comes) and the diversity
 (the per-pixel standard deviation across the samples, pixels in 0..1).
 
-    python -m benchmarks.inbetween_clips [--data DIR] [--methods blend,flow,learned,cvae,cgan]
+    python -m benchmarks.inbetween_clips [--data DIR] [--methods blend,flow,learned,cvae,cgan,mipal]
                                          [--samples N]
 """
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="DAVIS frames folder")
     parser.add_argument("--sequences", default=",".join(HELD_OUT_DAVIS))
     parser.add_argument("--every", type=int, default=2, help="a clip every N sampled frames")
-    parser.add_argument("--methods", default="blend,flow,learned,cvae,cgan")
+    parser.add_argument("--methods", default="blend,flow,learned,cvae,cgan,mipal")
     parser.add_argument("--samples", type=int, default=3, help="seeds per sampling method")
     parser.add_argument("--out", type=Path, default=RESULTS / "inbetween_clips.json")
     args = parser.parse_args(argv)
