@@ -293,12 +293,15 @@ def main(argv: list[str] | None = None) -> None:
         f"field cosine where the photo shows the direction ({len(known)} scenes) / where its sign"
         f" is a coin flip the photo does not show ({len(coin_flips)}; axis |cos| in brackets):"
     )
+
+    def value(row: str, group: str, key: str) -> float:
+        return by_cue[row].get(group, {}).get(key, float("nan"))
+
     for row in rows:
-        shown, flip = by_cue[row].get("direction_shown"), by_cue[row].get("sign_coin_flip")
         print(
-            f"  {row:14} {shown['field_cosine'] if shown else float('nan'):.3f} / "
-            f"{flip['field_cosine'] if flip else float('nan'):.3f}"
-            f" ({flip['axis_cosine'] if flip else float('nan'):.3f})"
+            f"  {row:14} {value(row, 'direction_shown', 'field_cosine'):.3f} / "
+            f"{value(row, 'sign_coin_flip', 'field_cosine'):.3f} "
+            f"({value(row, 'sign_coin_flip', 'axis_cosine'):.3f})"
         )
     print(f"ceiling for any photo-only method (coin flips score 0 in expectation): {ceiling}")
     empty_share = empty_scene_motion(by_row["flow"], empty)
