@@ -4,13 +4,16 @@ Set ANIMATE_SCREENSHOTS=DIR to keep screenshots."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import running_app
+from PIL import Image
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -63,6 +66,17 @@ def _screenshot(page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def _wait_until_dark(page, canvas, timeout_ms: int = 20_000) -> None:
+    """Wait until the middle of a canvas, as the user sees it, is a black page."""
+    for _ in range(timeout_ms // 250):
+        shot = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("L"))
+        height, width = shot.shape
+        if shot[height // 3 : 2 * height // 3, width // 3 : 2 * width // 3].mean() < 30:
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("the sketchpad did not show a black page")
 
 
 def _switch_method_and_run(page, tab: str, method: str) -> None:
@@ -146,7 +160,11 @@ def test_text_tab_draw_a_digit_and_play(page, monkeypatch):
     page.locator("#text-caption textarea").fill("the digit 1 is moving right")
     canvas = page.locator("#text-start canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
-    page.wait_for_timeout(1000)
+    _wait_until_dark(page, canvas)  # white strokes must show on the empty page
+    page.locator("#text-start").get_by_role("button", name="Clear canvas").click()
+    canvas = page.locator("#text-start canvas").first
+    _wait_until_dark(page, canvas)  # and again after "Clear canvas"
+    page.wait_for_timeout(500)
     page.locator("#text-start").get_by_role("button", name="Brush").first.click()
     box = canvas.bounding_box()
     # Draw a "1": a vertical stroke in the middle of the empty sketchpad.
