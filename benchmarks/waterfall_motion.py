@@ -111,6 +111,17 @@ def median_speed(reference: motion_targets.MotionTarget) -> float:
     return float(np.median(speed)) if speed.size else 1.0
 
 
+def mean_direction(field: np.ndarray, where: np.ndarray) -> float | None:
+    """Direction of the mean of `field` (H, W, 2) over `where` (H, W) bool, in degrees
+    (0 = right, 90 = up); None where nothing is selected or nothing moves."""
+    if not where.any():
+        return None
+    mean = field[where].mean(axis=0)
+    if not np.hypot(*mean) > 1e-9:
+        return None
+    return round(float(np.degrees(np.arctan2(-mean[1], mean[0])) % 360.0), 1)
+
+
 def animate(row: str, case: Case, animators_by_row: dict, frames: int):
     """(frames (N, H, W, 3) uint8, motion field (H, W, 2) or None, seconds) for one row."""
     reference = case.reference
@@ -127,8 +138,7 @@ def animate(row: str, case: Case, animators_by_row: dict, frames: int):
     elif row != "brush-guided":  # the seed's generators: their field is their clip's flow
         clip = animators_by_row[row](case.image, num_frames=frames)
     else:
-        mean = reference.field[reference.moving].mean(axis=0)
-        direction = float(np.degrees(np.arctan2(-mean[1], mean[0])) % 360.0)
+        direction = mean_direction(reference.field, reference.moving) or 0.0
         clip = animators_by_row[row](
             case.image, mask=reference.moving, direction=direction, speed=speed, num_frames=frames
         )
@@ -225,10 +235,14 @@ def main(argv: list[str] | None = None) -> None:
     rows = [row for row in ROWS if row == "static photo" or row in by_row]
     print(f"waterfall motion benchmark: {len(cases)} held-out clips, {args.frames} frames")
     results: dict[str, dict[str, dict]] = {row: {} for row in rows}
+    flow_directions: dict[str, float | None] = {}  # where `flow` moves the moving region
     for case in cases:
         for row in rows:
             frames, field, seconds = animate(row, case, by_row, args.frames)
             results[row][case.name] = score(case, frames, field, seconds)
+            if row == "flow":
+                moved = case.reference.moving & (np.hypot(field[..., 0], field[..., 1]) > 1e-6)
+                flow_directions[case.name] = mean_direction(field, moved)
     header = (
         f"{'row':14} {'clips':10} {'field cos':>9} {'found':>6} {'cos found':>9} {'EPE':>6} "
         f"{'in/out':>7} {'clip in/out':>11} "
@@ -336,6 +350,8 @@ def main(argv: list[str] | None = None) -> None:
                     "source": c.source,
                     "moving_fraction": round(float(c.reference.moving.mean()), 3),
                     "direction_known": c.direction_known,
+                    "direction_degrees": mean_direction(c.reference.field, c.reference.moving),
+                    "flow_direction_degrees": flow_directions[c.name],
                 }
                 for c in cases
             ],
