@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from animators.birds import BirdAnimator
+from animators.checkpoints import load_state_dict
 from training import (
     build_pose_bank,
     train_bird_classifier,
@@ -120,6 +121,32 @@ def test_gan_resumes_from_its_state(bird_npz, tmp_path):
     assert state["step"] == 3
     train_bird_gan.main(arguments + ["--resume"])  # already at its 3 smoke steps: no new steps
     assert torch.load(tmp_path / "state.pt", weights_only=True)["step"] == 3
+
+
+def test_gan_continues_from_exported_checkpoints(bird_npz, tmp_path):
+    """--init starts a new run from an exported generator and critic (strictly), continuing
+    their step count; a checkpoint of the other architecture is refused."""
+    data = ["--smoke", "--data", str(bird_npz)]
+    first = tmp_path / "first"
+    train_bird_gan.main(
+        data
+        + ["--out", str(tmp_path / "a"), "--export", str(first / "g")]
+        + ["--export-critic", str(first / "d")]
+    )
+    train_bird_gan.main(
+        data
+        + ["--out", str(tmp_path / "b"), "--init", str(first / "g")]
+        + ["--init-critic", str(first / "d"), "--export", str(tmp_path / "again")]
+    )
+    # the smoke run's 3 steps were already done, so nothing trains and the weights carry over
+    assert torch.load(tmp_path / "b" / "state.pt", weights_only=True)["step"] == 3
+    before, after = load_state_dict(first / "g"), load_state_dict(tmp_path / "again")
+    assert before.keys() == after.keys()
+    assert all(torch.equal(before[key], after[key]) for key in before)
+    with pytest.raises(RuntimeError):
+        train_bird_gan.main(
+            data + ["--model", "dcgan", "--out", str(tmp_path / "c"), "--init", str(first / "g")]
+        )
 
 
 def test_cycle_order_is_a_short_closed_tour():

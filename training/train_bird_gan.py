@@ -11,7 +11,10 @@ batches), which is what lets the app mix pose and appearance later.
     python -m training.train_bird_gan --model stylegan --data ../shared/data/birds/cub100 \
         --out runs/bird_stylegan --max-minutes 60 --export checkpoints/birds/stylegan
 
-Resumable (--resume), writes sample grids to <out>/samples and logs p, r_t and losses.
+Resumable (--resume), writes sample grids to <out>/samples and logs p, r_t and losses. Without a
+run state, --init continues from exported checkpoints instead: the exported (EMA) generator
+starts both the generator and its average, --init-critic (if given) the discriminator, and the
+step count and p come from the generator's metrics.json (the optimisers start afresh).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import torch.nn.functional as F
 from PIL import Image
 from tqdm import tqdm
 
+from animators.checkpoints import load_state_dict, read_json
 from animators.nets.dcgan import DCGANConfig, DCGANDiscriminator, DCGANGenerator
 from animators.nets.stylegan import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
 from training.ada import AdaptiveAugment
@@ -61,6 +65,12 @@ def parse_arguments(argv=None) -> argparse.Namespace:
         type=Path,
         default=None,
         help="also export the discriminator (its features guide projection)",
+    )
+    parser.add_argument(
+        "--init", type=Path, default=None, help="continue from this exported generator"
+    )
+    parser.add_argument(
+        "--init-critic", type=Path, default=None, help="... and this exported discriminator"
     )
     add_run_options(parser, steps=20_000, every=500, batch_size=16)
     return parser.parse_args(argv)
@@ -116,6 +126,20 @@ def save_grid(images: torch.Tensor, path: Path, columns: int = 8) -> None:
     Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
 
 
+def initialise_from(generator_folder: Path, critic_folder: Path | None, modules: dict) -> dict:
+    """Load exported weights (strictly, from safetensors) into a fresh run's modules; returns
+    the generator's metrics.json (its "steps" and "ada_p" continue the count)."""
+
+    def weights(folder: Path) -> dict:
+        return {key: value.float() for key, value in load_state_dict(folder).items()}
+
+    for name in ("generator", "generator_ema"):
+        modules[name].load_state_dict(weights(generator_folder), strict=True)
+    if critic_folder is not None:
+        modules["critic"].load_state_dict(weights(critic_folder), strict=True)
+    return read_json(generator_folder, "metrics.json")
+
+
 def main(argv=None) -> None:
     arguments = parse_arguments(argv)
     seed_everything(arguments.seed)
@@ -147,6 +171,11 @@ def main(argv=None) -> None:
         step, extra = run.load_state(modules)
         augment.load(extra.get("ada", {}))
         print(f"resumed at step {step}, p = {augment.p:.3f}")
+    elif arguments.init is not None:
+        metrics = initialise_from(arguments.init, arguments.init_critic, modules)
+        step = int(metrics.get("steps", 0))
+        augment.load({"p": metrics.get("ada_p", 0.0)})
+        print(f"continuing {arguments.init} from step {step}, p = {augment.p:.3f}")
 
     steps = 3 if arguments.smoke else arguments.steps
     budget = TimeBudget(steps - step, arguments.max_minutes)

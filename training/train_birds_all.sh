@@ -8,7 +8,10 @@
 # Stages named together run one after the other (each needs the one before). "gans" trains
 # both generators for the same MINUTES side by side, so the Fréchet comparison stays fair, and
 # exports the StyleGAN, its discriminator (which guides projection) and the DCGAN. Training
-# starts from scratch (runs/bird_<model>); set RESUME=1 to continue those run folders.
+# starts from scratch (runs/bird_<model>); set RESUME=1 to continue those run folders, or
+# INIT=checkpoints/birds to continue from exported checkpoints instead (the StyleGAN with its
+# exported discriminator, the DCGAN with a fresh one since only its generator is exported, the
+# encoder from the exported encoder).
 # Reads the train split cached by `python -m training.data.birds --size 64` from $DATA
 # (default runs/data/birds_train_64.npz); writes checkpoints under $EXPORT (default
 # checkpoints/birds, e.g. $OUT/birds on the device machine), logs to runs/bird_<job>.log.
@@ -22,6 +25,10 @@ export_root=${EXPORT:-checkpoints/birds}
 python=${PYTHON:-python}
 extra=${EXTRA:-}
 resume=${RESUME:+--resume}
+init=${INIT:-}
+stylegan_init=${init:+--init $init/stylegan --init-critic $init/stylegan_critic}
+dcgan_init=${init:+--init $init/dcgan}
+encoder_init=${init:+--init $init/encoder}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} PYTHONUNBUFFERED=1
 mkdir -p runs "$export_root"
 
@@ -29,17 +36,18 @@ for stage in "$@"; do
   case $stage in
   gans)
     $python -m training.train_bird_gan --model stylegan --data "$data" --out runs/bird_stylegan \
-      --max-minutes "$minutes" $resume $extra --export "$export_root/stylegan" \
+      --max-minutes "$minutes" $resume $stylegan_init $extra --export "$export_root/stylegan" \
       --export-critic "$export_root/stylegan_critic" >runs/bird_stylegan.log 2>&1 &
     $python -m training.train_bird_gan --model dcgan --data "$data" --out runs/bird_dcgan \
-      --max-minutes "$minutes" $resume $extra --export "$export_root/dcgan" \
+      --max-minutes "$minutes" $resume $dcgan_init $extra --export "$export_root/dcgan" \
       >runs/bird_dcgan.log 2>&1 &
     wait
     ;;
   encoder)
     $python -m training.train_bird_encoder --data "$data" --out runs/bird_encoder \
       --generator "$export_root/stylegan" --critic "$export_root/stylegan_critic" \
-      --max-minutes "$minutes" --export "$export_root/encoder" >runs/bird_encoder.log 2>&1
+      --max-minutes "$minutes" $encoder_init --export "$export_root/encoder" \
+      >runs/bird_encoder.log 2>&1
     ;;
   poses)
     $python -m training.build_pose_bank --data "$data" --generator "$export_root/stylegan" \
