@@ -31,6 +31,7 @@ from animators.birds import (
     DEFAULT_COARSE_LAYERS,
     DEFAULT_IDENTITY_STEPS,
     DEFAULT_PROJECTION_STEPS,
+    SUGGESTED_IDENTITY_STEPS,
     BirdAnimator,
 )
 from animators.metrics import psnr, ssim
@@ -253,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     flight = (generator, final_ws, final_reconstruction, animator.pose_ws)
     scoring = (classifier, crop_features, reconstruction_cos)
     for layers in sorted({DEFAULT_COARSE_LAYERS, 7}):
-        identity[f"{layers} pose layers + {DEFAULT_IDENTITY_STEPS} identity steps"] = (
+        identity[f"{layers} pose layers + {SUGGESTED_IDENTITY_STEPS} identity steps"] = (
             flight_identity(
                 *flight,
                 layers,
@@ -261,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
                 noise,
                 *scoring,
                 critic=animator.critic,
-                identity_steps=DEFAULT_IDENTITY_STEPS,
+                identity_steps=SUGGESTED_IDENTITY_STEPS,
             )
         )
     for layers in sorted({1, 3, 4, 5, 7, DEFAULT_COARSE_LAYERS}):
@@ -276,6 +277,7 @@ def main(argv: list[str] | None = None) -> None:
             *flight, 3, args.frames, noise, *scoring, pose_scale=scale
         )
     identity["default_pose_layers"] = DEFAULT_COARSE_LAYERS
+    identity["default_identity_steps"] = DEFAULT_IDENTITY_STEPS
     results["identity"] = identity
     print(f"Identity over the flight (reconstruction cosine {identity['reconstruction_cosine']}):")
     for name, row in identity.items():

@@ -29,7 +29,7 @@ from animators.bird_flight import (
     paste_back,
 )
 from animators.bird_projection import fixed_noise, keep_identity, project, texture_layers_from
-from animators.birds import DEFAULT_IDENTITY_STEPS, BirdAnimator
+from animators.birds import SUGGESTED_IDENTITY_STEPS, BirdAnimator
 from animators.nets.bird_encoder import BirdEncoder, BirdEncoderConfig
 from animators.nets.dcgan import DCGANConfig, DCGANDiscriminator, DCGANGenerator
 from animators.nets.stylegan import (
@@ -435,7 +435,7 @@ def test_identity_steps_on_real_photos_bring_the_look_back_and_keep_the_wing_bea
             steps: animator(
                 bird, num_frames=12, whole_image=True, projection_steps=40, identity_steps=steps
             )
-            for steps in (0, DEFAULT_IDENTITY_STEPS)
+            for steps in (0, SUGGESTED_IDENTITY_STEPS)
         }
-        assert look_distance(clips[DEFAULT_IDENTITY_STEPS]) < 0.8 * look_distance(clips[0])
-        assert motion(clips[DEFAULT_IDENTITY_STEPS]) > 0.7 * motion(clips[0])
+        assert look_distance(clips[SUGGESTED_IDENTITY_STEPS]) < 0.8 * look_distance(clips[0])
+        assert motion(clips[SUGGESTED_IDENTITY_STEPS]) > 0.7 * motion(clips[0])
