@@ -41,9 +41,9 @@ MAX_PROJECTION_STEPS = 1000
 DEFAULT_PROJECTION_STEPS = 150  # about 7.6 s on 2 CPU cores; test-split PSNR >= 20 dB
 MAX_IDENTITY_STEPS = 500
 # Off by default: with the 7,267-step generator and critic, 30 steps (about 5 s on 2 CPU cores)
-# lowered the species classifier's identity on train-split crops (0.736 -> 0.732 mean, 0.531 ->
-# 0.491 worst frame; benchmarks/birds.py shows the same on the test split). A user may still
-# turn them on; they pull the frames toward the critic's features of the reconstruction.
+# lowered the species classifier's identity (benchmarks/birds.py: 0.804 -> 0.795 mean, 0.578 ->
+# 0.514 worst frame). A user may still turn them on; they pull the frames toward the critic's
+# features of the reconstruction.
 DEFAULT_IDENTITY_STEPS = 0
 SUGGESTED_IDENTITY_STEPS = 30  # the number the benchmark's identity-step rows use
 # Pose and shape from the first 3 style inputs. The seed took the first 7 of its 256-px
