@@ -1,10 +1,13 @@
 """The learned motion field: where a photo flows and which way, from the photo alone.
 
-`MotionFieldPredictor` runs `nets.motion_field.MotionFieldNet` on a small copy of the photo
-(longest side `NET_SIDE`, padded to a multiple of 16) and returns the field at the photo's size
-in relative units (about 1 where things flow); the caller multiplies by a speed in pixels per
-frame. Pixels the network thinks are still (moving probability below about 0.35) get exactly
-zero, so the renderer leaves them untouched.
+`MotionFieldPredictor` runs `nets.motion_field.MotionFieldNet` on small copies of the photo
+(longest side each of `NET_SIDES`, padded to a multiple of 16) and returns the field at the
+photo's size in relative units (about 1 where things flow); the caller multiplies by a speed in
+pixels per frame. Two sizes, because what the network finds depends on how large the flowing
+region looks to it (a narrow waterfall can be missed at one size and found at the other): the
+moving probability is the larger of the two, the field their probability-weighted average.
+Pixels the network thinks are still at every size (moving probability below about 0.35) get
+exactly zero, so the renderer leaves them untouched.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import numpy as np
 
 from . import checkpoints
 
-NET_SIDE = 160
-"""Longest side of the copy the network sees (it was trained on 128 px whole scenes)."""
+NET_SIDES = (160, 256)
+"""Longest sides of the copies the network sees (it was trained on 128 and 160 px scenes)."""
 STILL_BELOW, RAMP = 0.35, 0.3  # probability where motion starts, and the width of its ramp
 
 
@@ -31,8 +34,10 @@ def _pad_to(image: np.ndarray, multiple: int) -> tuple[np.ndarray, tuple[int, in
 class MotionFieldPredictor:
     """photo -> (relative motion field (H, W, 2) float32, moving probability (H, W) float32)."""
 
-    def __init__(self, net, device="cpu", side: int = NET_SIDE) -> None:
-        self.net, self.device, self.side = net, device, side
+    def __init__(self, net, device="cpu", sides: tuple[int, ...] = NET_SIDES) -> None:
+        if not sides:
+            raise ValueError("The motion-field network needs at least one input size.")
+        self.net, self.device, self.sides = net, device, tuple(sides)
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device=None) -> MotionFieldPredictor:
@@ -45,13 +50,26 @@ class MotionFieldPredictor:
 
     def predict(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """image (H, W, 3) uint8 RGB -> (field (H, W, 2) float32 relative units, zero where
-        still; probability (H, W) float32 in [0, 1])."""
+        still at every size; probability (H, W) float32 in [0, 1], the largest over sizes)."""
+        results = [self.predict_at(image, side) for side in self.sides]
+        probabilities = np.stack([probability for _, probability in results])
+        weights = probabilities / np.maximum(probabilities.sum(axis=0), 1e-6)
+        field = np.zeros(image.shape[:2] + (2,), np.float32)
+        still = np.ones(image.shape[:2], bool)
+        for weight, (side_field, _) in zip(weights, results, strict=True):
+            field += weight[..., None] * side_field
+            still &= ~side_field.any(axis=-1)
+        field[still] = 0.0
+        return field, probabilities.max(axis=0)
+
+    def predict_at(self, image: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray]:
+        """`predict` with the network seeing one copy of longest side `side` px."""
         import torch
 
         from .nets.motion_field import MULTIPLE
 
         height, width = image.shape[:2]
-        scale = self.side / max(height, width)
+        scale = side / max(height, width)
         small_size = (max(MULTIPLE, round(width * scale)), max(MULTIPLE, round(height * scale)))
         small = cv2.resize(image, small_size, interpolation=cv2.INTER_AREA)
         padded, (small_h, small_w) = _pad_to(small, MULTIPLE)

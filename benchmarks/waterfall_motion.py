@@ -32,9 +32,13 @@ the ceiling that sets for any photo-only method: the share of direction-shown sc
 Targets (issue 5): field cosine >= 0.7 and in/out >= 5 without a brush; seam <= 1.5 and
 sharpness >= 0.85; 24 frames of a 768 px-wide photo in under 3 s (timed on `--time-photos`
 photos: examples/waterfall.png and held-out scenes resized to 768x512).
+Also a check on our own rendered example, a different kind of picture from the training
+scenes: the share of examples/waterfall.png's falling water (examples/waterfall_mask.png) that
+`flow` moves, and the direction it moves it.
+`--sides` sets the sizes the motion-field network sees (default: the app's, NET_SIDES).
 
     python -m benchmarks.waterfall_motion [--scenes 48] [--size 256] [--frames 24]
-        [--clips DIR ...] [--out benchmarks/results/waterfall_motion.json]
+        [--clips DIR ...] [--sides 160 256] [--out benchmarks/results/waterfall_motion.json]
 """
 
 from __future__ import annotations
@@ -220,12 +224,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--frames", type=int, default=24)
     parser.add_argument("--clips", type=Path, nargs="*", default=[], help="real footage folders")
     parser.add_argument("--width", type=int, default=384, help="real clips are resized to this")
+    parser.add_argument(
+        "--sides", type=int, nargs="+", default=None, help="network input sizes (px)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "waterfall_motion.json")
     args = parser.parse_args(argv)
 
     cases, empty = procedural_cases(args.scenes, args.size, args.frames)
     cases += real_cases(args.clips, args.width)
     by_row = {"flow": animators.load("waterfall", "flow")}
+    if args.sides:
+        by_row["flow"].predictor.sides = tuple(args.sides)
     by_row["brush-guided"] = animators.load("waterfall", "brush")
     for method in SEED_METHODS:
         try:
@@ -322,6 +331,17 @@ def main(argv: list[str] | None = None) -> None:
     print(f"flow on {len(empty)} empty scenes: moves {empty_share:.1%} of the photo on average")
 
     example, _ = load_image(REPO / "examples/waterfall.png")
+    fall, _ = load_image(REPO / "examples/waterfall_mask.png")
+    fall = fall[..., 0] > 127
+    example_field, _ = by_row["flow"].predictor.predict(example)
+    example_fall = {
+        "moving_share": round(float(np.any(example_field[fall] != 0, axis=-1).mean()), 3),
+        "direction_degrees": mean_direction(example_field, fall),
+    }
+    print(
+        f"flow on examples/waterfall.png: moves {example_fall['moving_share']:.0%} of the "
+        f"falling water, direction {example_fall['direction_degrees']} degrees (270 = down)"
+    )
     photos = [cv2.resize(example, (768, 512), interpolation=cv2.INTER_AREA)]
     photos += [cv2.resize(c.image, (768, 512), interpolation=cv2.INTER_LINEAR) for c in cases[:3]]
     by_row["flow"](photos[0], num_frames=8)  # warm-up, not timed
@@ -363,6 +383,8 @@ def main(argv: list[str] | None = None) -> None:
             "empty_scenes": len(empty),
             "empty_scene_moving_share": empty_share,
             "seconds_768x512_24_frames": seconds,
+            "network_sides": list(by_row["flow"].predictor.sides),
+            "example_waterfall_fall": example_fall,
             "targets": {
                 "min_field_cosine": MIN_COSINE,
                 "min_in_out": MIN_IN_OUT,

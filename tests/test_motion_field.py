@@ -158,6 +158,35 @@ def test_predictor_returns_the_field_at_the_photo_size():
     assert probability[:35].min() > 0.99 and probability[55:].max() < 0.01
 
 
+class SizeDependentNet(torch.nn.Module):
+    """Finds the left half flowing down only in small copies (longest side < 200 px) and
+    the right half flowing up only in large ones: like a network that misses a region at
+    one size and finds it at another."""
+
+    def forward(self, image):
+        batch, _, height, width = image.shape
+        velocity = torch.zeros(batch, 2, height, width)
+        logit = torch.full((batch, 1, height, width), -8.0)
+        half = width // 2
+        if max(height, width) < 200:
+            velocity[:, 1, :, :half], logit[:, :, :, :half] = 1.0, 8.0
+        else:
+            velocity[:, 1, :, half:], logit[:, :, :, half:] = -1.0, 8.0
+        return {"velocity": velocity, "moving_logit": logit}
+
+
+def test_predictor_keeps_what_either_size_finds():
+    photo = textured_image(height=96, width=320)
+    field, probability = MotionFieldPredictor(SizeDependentNet(), sides=(160, 256)).predict(photo)
+    assert np.allclose(field[:, :140, 1], 1.0, atol=1e-3)  # found only at 160 px
+    assert np.allclose(field[:, 180:, 1], -1.0, atol=1e-3)  # found only at 256 px
+    assert probability[:, :140].min() > 0.99 and probability[:, 180:].min() > 0.99
+    small_only, _ = MotionFieldPredictor(SizeDependentNet(), sides=(160,)).predict(photo)
+    assert (small_only[:, 180:] == 0).all()
+    with pytest.raises(ValueError, match="at least one input size"):
+        MotionFieldPredictor(SizeDependentNet(), sides=())
+
+
 def test_flow_method_scales_freezes_and_yields_to_the_brush():
     waterfall = Waterfall(MotionFieldPredictor(FixedNet()))
     photo = textured_image(seed=4, height=64, width=80)
