@@ -63,3 +63,11 @@ def ssim(prediction: np.ndarray, target: np.ndarray) -> float:
         (mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2)
     )
     return float(ssim_map.mean())
+
+
+def field_cosines(field: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Per-pixel cosine (H, W) float64 in [-1, 1] between two motion fields (H, W, 2); 0 where
+    either does not move."""
+    dot = (field * reference).sum(axis=-1)
+    norms = np.hypot(field[..., 0], field[..., 1]) * np.hypot(reference[..., 0], reference[..., 1])
+    return np.where(norms > 1e-9, dot / np.maximum(norms, 1e-9), 0.0)

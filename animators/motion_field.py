@@ -7,7 +7,10 @@ pixels per frame. Two sizes, because what the network finds depends on how large
 region looks to it (a narrow waterfall can be missed at one size and found at the other): the
 moving probability is the larger of the two, the field their probability-weighted average.
 Pixels the network thinks are still at every size (moving probability below about 0.35) get
-exactly zero, so the renderer leaves them untouched.
+exactly zero, so the renderer leaves them untouched. Then, with `align` (the default), the
+field's direction is turned toward the photo's own streaks where they are clear and roughly
+agree with it (`texture_axis.align_to_streaks`): the network sees a small copy and predicts a
+smooth field; the streaks at full size say more exactly which way a fall or a river runs.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import cv2
 import numpy as np
 
 from . import checkpoints
+from .texture_axis import align_to_streaks
 
 NET_SIDES = (160, 256)
 """Longest sides of the copies the network sees (it was trained on 128 and 160 px scenes)."""
@@ -34,10 +38,12 @@ def _pad_to(image: np.ndarray, multiple: int) -> tuple[np.ndarray, tuple[int, in
 class MotionFieldPredictor:
     """photo -> (relative motion field (H, W, 2) float32, moving probability (H, W) float32)."""
 
-    def __init__(self, net, device="cpu", sides: tuple[int, ...] = NET_SIDES) -> None:
+    def __init__(
+        self, net, device="cpu", sides: tuple[int, ...] = NET_SIDES, align: bool = True
+    ) -> None:
         if not sides:
             raise ValueError("The motion-field network needs at least one input size.")
-        self.net, self.device, self.sides = net, device, tuple(sides)
+        self.net, self.device, self.sides, self.align = net, device, tuple(sides), align
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device=None) -> MotionFieldPredictor:
@@ -50,7 +56,8 @@ class MotionFieldPredictor:
 
     def predict(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """image (H, W, 3) uint8 RGB -> (field (H, W, 2) float32 relative units, zero where
-        still at every size; probability (H, W) float32 in [0, 1], the largest over sizes)."""
+        still at every size, turned toward the streaks if `align`; probability (H, W) float32
+        in [0, 1], the largest over sizes)."""
         results = [self.predict_at(image, side) for side in self.sides]
         probabilities = np.stack([probability for _, probability in results])
         weights = probabilities / np.maximum(probabilities.sum(axis=0), 1e-6)
@@ -60,6 +67,8 @@ class MotionFieldPredictor:
             field += weight[..., None] * side_field
             still &= ~side_field.any(axis=-1)
         field[still] = 0.0
+        if self.align:
+            field = align_to_streaks(field, image)
         return field, probabilities.max(axis=0)
 
     def predict_at(self, image: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray]:

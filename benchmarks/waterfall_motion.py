@@ -36,6 +36,8 @@ Also a check on our own rendered example, a different kind of picture from the t
 scenes: the share of examples/waterfall.png's falling water (examples/waterfall_mask.png) that
 `flow` moves, and the direction it moves it.
 `--sides` sets the sizes the motion-field network sees (default: the app's, NET_SIDES).
+The predictor ablation gives the field cosine of the network alone and with the streak
+alignment (animators.texture_axis) that the app applies after it.
 
     python -m benchmarks.waterfall_motion [--scenes 48] [--size 256] [--frames 24]
         [--clips DIR ...] [--sides 160 256] [--out benchmarks/results/waterfall_motion.json]
@@ -163,9 +165,7 @@ def ratio(values: np.ndarray, inside: np.ndarray) -> float:
 def score(case: Case, frames: np.ndarray, field: np.ndarray, seconds: float) -> dict:
     reference, moving = case.reference, case.reference.moving
     speed = np.hypot(field[..., 0], field[..., 1])
-    dot = (field * reference.field).sum(axis=-1)
-    norms = speed * np.hypot(reference.field[..., 0], reference.field[..., 1])
-    cosine = np.where(norms > 1e-9, dot / np.maximum(norms, 1e-9), 0.0)
+    cosine = metrics.field_cosines(field, reference.field)
     epe = np.hypot(*(field - reference.field)[moving].T)
     found = moving & (speed > 1e-6)
     return {
@@ -200,6 +200,30 @@ def empty_scene_motion(animator, images: list[np.ndarray]) -> float:
         except InputError:
             shares.append(0.0)
     return round(statistics.fmean(shares), 3) if shares else float("nan")
+
+
+def predictor_ablation(predictor, cases: list[Case]) -> dict[str, dict[str, float]]:
+    """Field cosine on moving pixels of the procedural cases (all / direction shown) for the
+    network alone and with the streak alignment the app uses (`predictor.align`)."""
+    procedural = [c for c in cases if c.source == "procedural"]
+    chosen = predictor.align
+    ablation = {}
+    try:
+        for name, align in (("network only", False), ("+ streak alignment", True)):
+            predictor.align = align
+            cosines = {}
+            for case in procedural:
+                field, _ = predictor.predict(case.image)
+                cosine = metrics.field_cosines(field, case.reference.field)
+                cosines[case.name] = float(cosine[case.reference.moving].mean())
+            shown = [cosines[c.name] for c in procedural if c.direction_known]
+            ablation[name] = {
+                "field_cosine": round(statistics.fmean(cosines.values()), 3),
+                "field_cosine_direction_shown": round(statistics.fmean(shown), 3),
+            }
+    finally:
+        predictor.align = chosen
+    return ablation
 
 
 def timing(animator, photos: list[np.ndarray], frames: int) -> list[float]:
@@ -327,6 +351,13 @@ def main(argv: list[str] | None = None) -> None:
             f"({value(row, 'sign_coin_flip', 'axis_cosine'):.3f})"
         )
     print(f"ceiling for any photo-only method (coin flips score 0 in expectation): {ceiling}")
+    ablation = predictor_ablation(by_row["flow"].predictor, cases)
+    print("motion-field predictor ablation (field cosine, all / direction shown):")
+    for name, values in ablation.items():
+        print(
+            f"  {name:20} {values['field_cosine']:.3f} / "
+            f"{values['field_cosine_direction_shown']:.3f}"
+        )
     empty_share = empty_scene_motion(by_row["flow"], empty)
     print(f"flow on {len(empty)} empty scenes: moves {empty_share:.1%} of the photo on average")
 
@@ -380,6 +411,7 @@ def main(argv: list[str] | None = None) -> None:
             "field_cosine_by_kind": by_kind,
             "field_cosine_by_direction_cue": by_cue,
             "photo_only_ceiling": ceiling,
+            "predictor_ablation": ablation,
             "empty_scenes": len(empty),
             "empty_scene_moving_share": empty_share,
             "seconds_768x512_24_frames": seconds,

@@ -107,3 +107,9 @@ def test_waterfall_motion_benchmark_small(tmp_path):
     flips = groups.get("sign_coin_flip", {}).get("scenes", 0)
     assert shown + flips == len(result["clips"])
     assert result["photo_only_ceiling"] == round(shown / (shown + flips), 3)
+    ablation = result["predictor_ablation"]
+    assert list(ablation) == ["network only", "+ streak alignment"]
+    # The app's predictor aligns, so its row equals the flow row's field cosine.
+    assert ablation["+ streak alignment"]["field_cosine"] == pytest.approx(
+        procedural["flow"]["field_cosine"], abs=0.002
+    )

@@ -150,7 +150,7 @@ class FixedNet(torch.nn.Module):
 
 
 def test_predictor_returns_the_field_at_the_photo_size():
-    field, probability = MotionFieldPredictor(FixedNet()).predict(
+    field, probability = MotionFieldPredictor(FixedNet(), align=False).predict(
         textured_image(height=90, width=200)
     )
     assert field.shape == (90, 200, 2) and probability.shape == (90, 200)
@@ -177,18 +177,22 @@ class SizeDependentNet(torch.nn.Module):
 
 def test_predictor_keeps_what_either_size_finds():
     photo = textured_image(height=96, width=320)
-    field, probability = MotionFieldPredictor(SizeDependentNet(), sides=(160, 256)).predict(photo)
+    field, probability = MotionFieldPredictor(
+        SizeDependentNet(), sides=(160, 256), align=False
+    ).predict(photo)
     assert np.allclose(field[:, :140, 1], 1.0, atol=1e-3)  # found only at 160 px
     assert np.allclose(field[:, 180:, 1], -1.0, atol=1e-3)  # found only at 256 px
     assert probability[:, :140].min() > 0.99 and probability[:, 180:].min() > 0.99
-    small_only, _ = MotionFieldPredictor(SizeDependentNet(), sides=(160,)).predict(photo)
+    small_only, _ = MotionFieldPredictor(SizeDependentNet(), sides=(160,), align=False).predict(
+        photo
+    )
     assert (small_only[:, 180:] == 0).all()
     with pytest.raises(ValueError, match="at least one input size"):
         MotionFieldPredictor(SizeDependentNet(), sides=())
 
 
 def test_flow_method_scales_freezes_and_yields_to_the_brush():
-    waterfall = Waterfall(MotionFieldPredictor(FixedNet()))
+    waterfall = Waterfall(MotionFieldPredictor(FixedNet(), align=False))
     photo = textured_image(seed=4, height=64, width=80)
     clip = waterfall(photo, speed=3.0, num_frames=8)
     field = clip.info["motion_field"]
