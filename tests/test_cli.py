@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from animators.__main__ import main
+from animators.fluid_generators import SEED_METHODS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -90,6 +92,17 @@ def test_waterfall_flow_without_a_mask(tmp_path):
     assert code == 0
     with Image.open(out) as gif:
         assert gif.n_frames == 8 and gif.size == (768, 512)
+
+
+@pytest.mark.parametrize("method", SEED_METHODS)
+def test_waterfall_seed_generators(tmp_path, method):
+    photo = tmp_path / "small.png"
+    Image.open(EXAMPLES / "waterfall.png").convert("RGB").resize((192, 128)).save(photo)
+    out = tmp_path / f"{method}.npz"
+    assert main(["waterfall", str(photo), "--method", method, "-n", "8", "-o", str(out)]) == 0
+    frames = np.load(out)["frames"]
+    assert frames.shape == (8, 128, 192, 3) and frames.dtype == np.uint8
+    assert np.abs(np.diff(frames.astype(int), axis=0)).mean() > 0  # it moves
 
 
 def test_errors_are_one_line_and_exit_2(tmp_path):
