@@ -487,7 +487,7 @@ def build_inbetween_tab() -> None:
             ["forward", "loop", "pingpong"],
             value="forward",
             label="Play-back",
-            info="loop: also interpolate from the end back to the start",
+            info="loop: also go from the end back to the start (cvae, cgan: a second sample)",
         )
     with gr.Accordion("Sampling (cvae, cgan)", open=False):
         with gr.Row():

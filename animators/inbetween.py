@@ -224,8 +224,9 @@ def match_size(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, list[str
 class Inbetweener:
     """Callable animator: (start, end) -> Clip of num_frames + 2 frames (both inputs included).
 
-    With `loop=True` it also interpolates from the end back to the start, returning
-    2 * (num_frames + 1) frames that close into a smooth cycle.
+    With `loop=True` it also goes from the end back to the start, returning 2 * (num_frames + 1)
+    frames that close into a smooth cycle: the way there reversed (ping-pong) for a
+    deterministic method, a second sample from the end to the start for a sampling one.
     """
 
     def __init__(
@@ -261,7 +262,6 @@ class Inbetweener:
         progress: ProgressFn | None = None,
     ) -> Clip:
         # The clip holds n + 2 frames, or 2 (n + 1) with the loop's second leg back to the start.
-        legs = 2 if loop else 1
         frame_budget = self.limits.max_output_frames
         most_for_budget = frame_budget // 2 - 1 if loop else frame_budget - 2
         most = max(1, min(MAX_INBETWEENS, most_for_budget))
@@ -274,7 +274,10 @@ class Inbetweener:
         notes = notes + [f"End frame: {note}" for note in end_notes] + size_notes
         began = _time.perf_counter()
         report(progress, 0.0, "Estimating motion")
-        pairs = [(start, end)] + ([(end, start)] if loop else [])
+        # A deterministic method's way back is its way there reversed (exactly symmetric, and
+        # half the work); a sampling method draws the way back as a clip of its own.
+        sampled_back = loop and self.stochastic
+        pairs = [(start, end)] + ([(end, start)] if sampled_back else [])
         frames: list[np.ndarray] = [start]
         if getattr(self.make_frames, "preview_size", None):
             side = self.make_frames.preview_size
@@ -288,16 +291,18 @@ class Inbetweener:
             else:
                 frame_at = self.make_frames(to_float(first), to_float(last))
             for index in range(1, num_frames + 1):
-                done = (leg * num_frames + index) / (legs * num_frames)
+                done = (leg * num_frames + index) / (len(pairs) * num_frames)
                 report(progress, done, "Interpolating")
                 frames.append(to_uint8(frame_at(index / (num_frames + 1))))
             if leg == 0:
                 frames.append(end)
+        if loop and not sampled_back:
+            frames += frames[num_frames:0:-1]
         elapsed = _time.perf_counter() - began
         info = {
             "method": self.method,
             "warnings": notes,
             "seconds": round(elapsed, 3),
-            "ms_per_frame": round(1000 * elapsed / (num_frames * legs), 1),
+            "ms_per_frame": round(1000 * elapsed / (num_frames * len(pairs)), 1),
         }
         return Clip(frames=np.stack(frames), fps=fps, info=info)

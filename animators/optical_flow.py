@@ -28,11 +28,22 @@ def dis_flow(image_a: np.ndarray, image_b: np.ndarray, preset: str = "medium") -
     return dis.calc(_gray(image_a), _gray(image_b), None)
 
 
+NET_FLOW_FINEST_SCALE = 0
+"""DIS's finest pyramid level for the learned interpolator's flows: 0 = the resolution it is
+given (the presets stop at level 1, half of it). About 30 ms more per 854x480 pair on 2 CPU
+cores; 0.04-0.13 dB better frames on training sequences."""
+
+
 def net_flow(
-    image_a: np.ndarray, image_b: np.ndarray, flow_scale: int, preset: str = "medium"
+    image_a: np.ndarray,
+    image_b: np.ndarray,
+    flow_scale: int,
+    preset: str = "medium",
+    finest_scale: int = NET_FLOW_FINEST_SCALE,
 ) -> np.ndarray:
-    """Flow a->b for the learned interpolator: DIS at 1/`flow_scale` of the image size, then
-    averaged down by 2 more, in pixels of that final (1 / (2 * flow_scale)) size.
+    """Flow a->b for the learned interpolator: DIS at 1/`flow_scale` of the image size (down
+    to pyramid level `finest_scale`), then averaged down by 2 more, in pixels of that final
+    (1 / (2 * flow_scale)) size.
 
     Images (H, W, 3) uint8 with H and W multiples of 2 * flow_scale; returns an
     (H / (2 * flow_scale), W / (2 * flow_scale), 2) float32 flow."""
@@ -44,7 +55,9 @@ def net_flow(
         size = (width // flow_scale, height // flow_scale)
         gray_a = cv2.resize(gray_a, size, interpolation=cv2.INTER_AREA)
         gray_b = cv2.resize(gray_b, size, interpolation=cv2.INTER_AREA)
-    flow = cv2.DISOpticalFlow_create(PRESETS[preset]).calc(gray_a, gray_b, None)
+    dis = cv2.DISOpticalFlow_create(PRESETS[preset])
+    dis.setFinestScale(finest_scale)
+    flow = dis.calc(gray_a, gray_b, None)
     half = (width // (2 * flow_scale), height // (2 * flow_scale))
     return cv2.resize(flow, half, interpolation=cv2.INTER_AREA) * 0.5
 
