@@ -61,7 +61,7 @@ from animators.checkpoints import CheckpointNotFound
 from animators.fluid_generators import SEED_METHODS
 from animators.inputs import load_image
 from animators.optical_flow import dis_flow
-from training.data import fluid_scenes, motion_targets
+from training.data import motion_targets
 
 from .common import REPO, RESULTS, machine, write_json
 
@@ -83,23 +83,17 @@ class Case:
 
 def procedural_cases(count: int, size: int, frames: int, seed: int = 2026) -> tuple[list, list]:
     """(cases with fluid, first frames of empty scenes) from the held-out scene pool."""
-    pool = fluid_scenes.load_pool("test")
-    rng = np.random.default_rng(seed)
     cases, empty = [], []
-    for index in range(count):
-        scene = fluid_scenes.make_scene(pool, size, rng)
-        if scene.kind == "empty":
+    for _, scene, reference in motion_targets.measured_scenes("test", count, size, frames, seed):
+        if reference is None:
             empty.append(scene.image)
             continue
-        clip = fluid_scenes.render_clip(scene, frames)
-        reference = motion_targets.measure(f"scene {index} ({scene.kind})", clip)
-        if reference.moving.mean() >= 0.01:  # a layer too faint to measure is no test
-            cases.append(
-                Case(
-                    reference.name, "procedural", scene.kind, scene.image, reference,
-                    scene.direction_known,
-                )
-            )  # fmt: skip
+        cases.append(
+            Case(
+                reference.name, "procedural", scene.kind, scene.image, reference,
+                scene.direction_known,
+            )
+        )  # fmt: skip
     return cases, empty
 
 

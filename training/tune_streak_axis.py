@@ -21,7 +21,7 @@ from tqdm import tqdm
 from animators import metrics
 from animators.motion_field import MotionFieldPredictor
 from animators.texture_axis import align_to_streaks
-from training.data import fluid_scenes, motion_targets
+from training.data import motion_targets
 
 WINDOW_SIGMAS = (6.0, 10.0, 16.0)
 COHERENCE_RAMPS = ((0.1, 0.4), (0.2, 0.6), (0.3, 0.8))
@@ -30,18 +30,12 @@ MAX_TURNS = (45.0, 60.0, 90.0)
 
 def training_cases(count: int, size: int, seed: int, frames: int = 24) -> list:
     """[(photo (S, S, 3) uint8, reference MotionTarget)] for the fluid training scenes."""
-    pool = fluid_scenes.load_pool("train")
-    rng = np.random.default_rng(seed)
-    cases = []
-    for index in tqdm(range(count), desc="scenes"):
-        scene = fluid_scenes.make_scene(pool, size, rng)
-        if scene.kind == "empty":
-            continue
-        clip = fluid_scenes.render_clip(scene, frames)
-        reference = motion_targets.measure(f"scene {index}", clip)
-        if reference.moving.mean() >= 0.01:
-            cases.append((scene.image, reference))
-    return cases
+    scenes = motion_targets.measured_scenes("train", count, size, frames, seed)
+    return [
+        (scene.image, reference)
+        for _, scene, reference in tqdm(scenes, total=count, desc="scenes")
+        if reference is not None
+    ]
 
 
 def mean_cosine(fields: list[np.ndarray], cases: list) -> float:

@@ -85,6 +85,26 @@ def load_targets(folders: list[Path], size: int) -> list[MotionTarget]:
     return targets
 
 
+def measured_scenes(split: str, count: int, size: int, frames: int, seed: int):
+    """Yield (index, scene, reference) for `count` procedural fluid scenes of `split`
+    ("train" or "test", see fluid_scenes.load_pool), `size` px square: each scene's clip of
+    `frames` frames measured like real footage; reference None for an empty scene. Scenes
+    whose layer is too faint to measure (under 1 % of the photo moving) are skipped."""
+    from . import fluid_scenes
+
+    pool = fluid_scenes.load_pool(split)
+    rng = np.random.default_rng(seed)
+    for index in range(count):
+        scene = fluid_scenes.make_scene(pool, size, rng)
+        if scene.kind == "empty":
+            yield index, scene, None
+            continue
+        clip = fluid_scenes.render_clip(scene, frames)
+        reference = measure(f"scene {index} ({scene.kind})", clip)
+        if reference.moving.mean() >= 0.01:
+            yield index, scene, reference
+
+
 def random_crop(target: MotionTarget, size: int, rng: np.random.Generator):
     """A random square crop (60-100 % of the shorter side) resized to size x size:
     (image uint8, field px/frame at that size, moving bool)."""
