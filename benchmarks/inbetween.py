@@ -18,6 +18,11 @@ Measured per (method, gap, size):
 
     python -m benchmarks.inbetween [--data DIR] [--sequences a,b | --sequences all]
                                    [--stride K] [--methods blend,flow,learned] [--out FILE]
+
+--tails scores only each sequence's last 15 % of frames (training.data.video_triplets
+.validation_frames), the part of a training sequence that no training step sees: with the
+training sequences (`--sequences training --tails`) it is a full-size validation set for
+choosing between checkpoints and settings without looking at the held-out benchmark.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import animators
 from animators import metrics
 from animators.inbetween import Inbetweener, LearnedFrames
 from animators.nets.interpolator import FlowFusionNet
-from training.data.video_triplets import HELD_OUT_DAVIS
+from training.data.video_triplets import HELD_OUT_DAVIS, validation_frames
 
 from .common import DEFAULT_DATA, RESULTS, machine, read_rgb, require_dir, resize, write_json
 
@@ -49,11 +54,14 @@ def cell_key(gap: int, size: tuple[int, int]) -> str:
 
 
 def list_sequences(data: Path, wanted: str | None) -> list[str]:
-    """Sequence folder names under `data` named by --sequences ("all": every one), sorted."""
+    """Sequence folder names under `data` named by --sequences ("all": every one; "training":
+    every one but the held-out three), sorted."""
     available = sorted(p.name for p in data.iterdir() if p.is_dir() and any(p.glob("*.jpg")))
-    if wanted == "all":
+    if wanted in ("all", "training"):
         if not available:
             sys.exit(f"No sequence folders with .jpg frames under {data}.")
+        if wanted == "training":
+            return [name for name in available if name not in HELD_OUT_DAVIS]
         return available
     chosen = [name.strip() for name in wanted.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in available]
@@ -81,11 +89,20 @@ def untrained_learned():
     return Inbetweener("learned, untrained", make_frames=LearnedFrames(FlowFusionNet()))
 
 
-def run(data: Path, sequences: list[str], stride: int, methods: list[str]) -> dict:
+def tail(paths: list[Path]) -> list[Path]:
+    """A sequence's last frames that `training.data.video_triplets.split_clips` keeps out of
+    training (about 15 %; none for a sequence too short to split)."""
+    held = validation_frames(len(paths))
+    return paths[len(paths) - held :]
+
+
+def run(
+    data: Path, sequences: list[str], stride: int, methods: list[str], tails: bool = False
+) -> dict:
     """Evaluate every method on every triplet; returns the per-triplet records and summaries.
 
     A method named "learned, untrained" is `untrained_learned()`; the others come from
-    animators.load."""
+    animators.load. tails: only each sequence's last 15 % (`tail`)."""
     animator_for = {
         method: untrained_learned()
         if method == UNTRAINED
@@ -98,6 +115,8 @@ def run(data: Path, sequences: list[str], stride: int, methods: list[str]) -> di
     began = time.perf_counter()
     for sequence in sequences:
         paths = sorted((data / sequence).glob("*.jpg"))
+        if tails:
+            paths = tail(paths)
         middles = middle_frames(len(paths), stride)
         triplet_counts[sequence] = len(middles)
         needed = sorted({t + d for t in middles for g in GAPS for d in (-g, 0, g)})
@@ -224,7 +243,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--sequences",
         default=",".join(HELD_OUT_DAVIS),
-        help="comma-separated sequences, or 'all' (default: the three held out from training)",
+        help="comma-separated sequences, 'all', or 'training' (all but the held-out three; "
+        "default: the three held out from training)",
+    )
+    parser.add_argument(
+        "--tails",
+        action="store_true",
+        help="score only each sequence's last 15%% of frames (no training step sees them)",
     )
     parser.add_argument(
         "--stride", type=int, default=DEFAULT_STRIDE, help="take a triplet every K frames"
@@ -256,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"inbetween benchmark: {len(sequences)} sequences, stride {args.stride}, {methods}")
     began = time.perf_counter()
-    result = run(data, sequences, args.stride, methods)
+    result = run(data, sequences, args.stride, methods, tails=args.tails)
     seconds = time.perf_counter() - began
     counts = result["triplets_per_gap"]
     total = sum(counts.values())
@@ -272,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
             "data": str(data),
             "sequences": sequences,
             "stride": args.stride,
+            "tails_only": args.tails,
             "gaps": list(GAPS),
             "sizes": [f"{w}x{h}" for w, h in SIZES],
             "methods": methods,

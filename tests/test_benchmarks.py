@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from benchmarks import inbetween, inbetween_scenes, waterfall
@@ -19,6 +20,18 @@ def test_rendered_scene_benchmark_flow_tracks_small_motion(tmp_path):
     inbetween_scenes.main(["--travels", "20", "--out", str(out)])
     row = json.loads(out.read_text())["results"]["20px"]
     assert row["flow"]["psnr"] > row["blend"]["psnr"] + 1.0
+
+
+def test_tail_is_the_part_training_never_sees(tmp_path):
+    from training.data import video_triplets
+
+    paths = [tmp_path / f"{i:05d}.jpg" for i in range(60)]
+    frames = np.zeros((60, 4, 4, 3), dtype=np.uint8)
+    frames[:, 0, 0, 0] = np.arange(60)
+    clip = video_triplets.VideoClip("c", frames, np.zeros(59, dtype=bool))
+    held = video_triplets.split_clips([clip])[1][0].frames[:, 0, 0, 0]
+    assert [int(p.stem) for p in inbetween.tail(paths)] == held.tolist()
+    assert inbetween.tail(paths[:12]) == []  # too short to split: all of it trains
 
 
 @needs_davis

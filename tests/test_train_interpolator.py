@@ -50,6 +50,27 @@ def test_sampler_batches_have_matching_shapes_and_times(flow_scale):
     assert ((batch["t"] > 0) & (batch["t"] < 1)).all()
 
 
+def test_sampler_large_crop_is_used_only_for_full_size_frames():
+    clip = video_triplets.VideoClip("pan", panning_frames(16), np.zeros(15, dtype=bool))
+    sampler = video_triplets.TripletSampler([clip], None, crop=32, large_crop=64)
+    rng = np.random.default_rng(0)
+    assert sampler.batch(rng, 2, 1)["start"].shape == (2, 3, 32, 32)
+    batch = sampler.batch(rng, 2, 2)
+    assert batch["start"].shape == (2, 3, 64, 64)
+    assert batch["flow_01"].shape == (2, 2, 16, 16)
+
+
+def test_log_mse_is_minus_a_tenth_of_the_psnr():
+    target = torch.rand(2, 3, 16, 16)
+    prediction = (target + 0.1 * torch.randn_like(target)).clamp(0, 1)
+    per_sample = ((prediction - target) ** 2).mean(dim=(1, 2, 3))
+    expected = (-10 * torch.log10(per_sample)).mean() / -10
+    assert train_interpolator.log_mse(prediction, target) == pytest.approx(
+        float(expected), abs=1e-4
+    )
+    assert train_interpolator.log_mse(target, target) < -5  # near the 1e-6 floor
+
+
 def test_ssim_loss_is_zero_for_equal_images_and_grows_with_noise():
     image = torch.rand(1, 3, 32, 32)
     assert train_interpolator.ssim_loss(image, image) < 1e-5

@@ -168,15 +168,23 @@ def clips_from_arguments(args) -> list[VideoClip]:
     )
 
 
+def validation_frames(count: int, share: float = VALIDATION_SHARE) -> int:
+    """How many of a clip's `count` frames, at its end, `split_clips` keeps for validation:
+    `share` of them but at least enough for the longest span, or 0 if the rest would then be
+    too short to train on."""
+    least = max(SPANS) + 1
+    held = max(int(round(count * share)), least)
+    return 0 if count - held < least else held
+
+
 def split_clips(clips: list[VideoClip], share: float = VALIDATION_SHARE):
     """(train, validation): each clip's last `share` of frames (at least enough for the longest
     span) goes to validation; clips too short to give both stay wholly in training."""
-    least = max(SPANS) + 1
     train, validation = [], []
     for clip in clips:
         count = len(clip.frames)
-        held = max(int(round(count * share)), least)
-        if count - held < least:
+        held = validation_frames(count, share)
+        if held == 0:
             train.append(clip)
             continue
         cut = count - held
@@ -327,19 +335,25 @@ class TripletSampler:
         birds: list[np.ndarray] | None = None,
         crop: int = 224,
         synthetic_share: float = 0.3,
+        large_crop: int | None = None,
     ) -> None:
+        """crop: the side of every sample; large_crop: the side of samples for flow scales
+        above 1 (full-size frames), where a `crop` window would give the network only a
+        (crop / 4)-pixel view; None = `crop`."""
         self.clips = clips
         self.birds = birds or []
         self.crop = crop
+        self.large_crop = large_crop or crop
         self.synthetic_share = synthetic_share if self.birds else 0.0
 
     def sample(self, rng: np.random.Generator, flow_scale: int):
+        crop = self.crop if flow_scale == 1 else self.large_crop
         for _ in range(1000):
             if rng.random() < self.synthetic_share:
-                triplet = synthetic_triplet(self.birds, rng, self.crop, flow_scale)
+                triplet = synthetic_triplet(self.birds, rng, crop, flow_scale)
             else:
                 clip = self.clips[int(rng.integers(len(self.clips)))]
-                triplet = video_triplet(clip, rng, self.crop, flow_scale)
+                triplet = video_triplet(clip, rng, crop, flow_scale)
             if triplet is not None:
                 return augment(*triplet, rng)
         raise ValueError(f"The clips are too short for triplets spanning {max(SPANS)} frames.")
