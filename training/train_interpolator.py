@@ -7,7 +7,8 @@
 Data (training.data.video_triplets): triplets with a random t from the shared DAVIS sequences
 (minus the three held-out benchmark sequences), the OpenCV sample clips, any real footage
 passed with --data, and synthetic motion over the train-split bird photos (--synthetic-share).
-Steps alternate between flow scale 1 (448x256-like frames) and 2 (854x480-like frames).
+Steps alternate between flow scale 1 (448x256-like frames) and 2 (854x480-like frames)
+(--flow-scales sets the cycle).
 
 Loss: Charbonnier L1 + 0.2 x (1 - SSIM) of the frame at t, plus 0.03 x the L1 distance of the
 network's flows at t to privileged "teacher" flows (DIS from the true middle frame to each
@@ -158,6 +159,12 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--ssim-weight", type=float, default=0.2)
+    parser.add_argument(
+        "--flow-scales",
+        default="1,2",
+        help="the cycle of flow scales the steps take, e.g. 1,2,2 for two 854x480-like steps "
+        "per 448x256-like one",
+    )
     parser.add_argument("--psnr-weight", type=float, default=0.0)
     parser.add_argument("--teacher-weight", type=float, default=0.03)
     parser.add_argument("--validation", type=int, default=48, help="triplets per flow scale")
@@ -210,6 +217,9 @@ def main(argv=None) -> None:
         print(f"validation PSNR before training: {best:.3f} dB")
         extra["start_psnr"] = best
         export_best(net, export, step, best, best)
+    cycle = [int(value) for value in args.flow_scales.split(",")]
+    if not cycle or any(value not in FLOW_SCALES for value in cycle):
+        raise SystemExit(f"--flow-scales takes values from {FLOW_SCALES}, e.g. 1,2,2.")
     rng = np.random.default_rng(args.seed + step)
     budget = TimeBudget(args.steps, args.max_minutes)
     first = step
@@ -219,7 +229,7 @@ def main(argv=None) -> None:
         lr = args.lr * (0.1 + 0.45 * (1 + math.cos(math.pi * progress)))
         for group in optimiser.param_groups:
             group["lr"] = lr
-        scale = FLOW_SCALES[step % len(FLOW_SCALES)]
+        scale = cycle[step % len(cycle)]
         b = to_tensors(sampler.batch(rng, args.batch_size, scale), device)
         pair = net.prepare(b["start"], b["end"], b["flow_01"], b["flow_10"])
         output = net.predict(pair, b["t"])
