@@ -60,6 +60,18 @@ def test_sampler_large_crop_is_used_only_for_full_size_frames():
     assert batch["flow_01"].shape == (2, 2, 16, 16)
 
 
+def test_flow_scale_cycle_is_parsed_and_checked_before_any_work(capsys):
+    def parse(*extra):
+        return train_interpolator.parse_arguments(["--out", "runs/x", *extra])
+
+    assert parse("--flow-scales", "1,2,2").flow_scales == [1, 2, 2]
+    assert parse().flow_scales == [1, 2]
+    for bad in ("3", "1,x", ""):
+        with pytest.raises(SystemExit):
+            parse("--flow-scales", bad)
+        assert "--flow-scales: takes values from (1, 2)" in capsys.readouterr().err
+
+
 def test_log_mse_is_minus_a_tenth_of_the_psnr():
     target = torch.rand(2, 3, 16, 16)
     prediction = (target + 0.1 * torch.randn_like(target)).clamp(0, 1)

@@ -144,6 +144,17 @@ def export_best(net: FlowFusionNet, folder: Path, step: int, value: float, start
     save_checkpoint(folder, net, net.config, metrics=metrics, half=False)
 
 
+def flow_scale_cycle(text: str) -> list[int]:
+    """ "1,2,2" -> [1, 2, 2]: the flow scales that successive training steps take, in turn."""
+    try:
+        cycle = [int(value) for value in text.split(",")]
+    except ValueError:
+        cycle = []
+    if not cycle or any(value not in FLOW_SCALES for value in cycle):
+        raise argparse.ArgumentTypeError(f"takes values from {FLOW_SCALES}, e.g. 1,2,2")
+    return cycle
+
+
 def parse_arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_run_options(parser, steps=20000, every=200, batch_size=8)
@@ -161,11 +172,17 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--ssim-weight", type=float, default=0.2)
     parser.add_argument(
         "--flow-scales",
+        type=flow_scale_cycle,
         default="1,2",
         help="the cycle of flow scales the steps take, e.g. 1,2,2 for two 854x480-like steps "
         "per 448x256-like one",
     )
-    parser.add_argument("--psnr-weight", type=float, default=0.0)
+    parser.add_argument(
+        "--psnr-weight",
+        type=float,
+        default=0.0,
+        help="weight of the per-sample log10 MSE (-PSNR / 10) added to the loss",
+    )
     parser.add_argument("--teacher-weight", type=float, default=0.03)
     parser.add_argument("--validation", type=int, default=48, help="triplets per flow scale")
     parser.add_argument("--init", type=Path, default=None, help="start from this checkpoint")
@@ -217,9 +234,6 @@ def main(argv=None) -> None:
         print(f"validation PSNR before training: {best:.3f} dB")
         extra["start_psnr"] = best
         export_best(net, export, step, best, best)
-    cycle = [int(value) for value in args.flow_scales.split(",")]
-    if not cycle or any(value not in FLOW_SCALES for value in cycle):
-        raise SystemExit(f"--flow-scales takes values from {FLOW_SCALES}, e.g. 1,2,2.")
     rng = np.random.default_rng(args.seed + step)
     budget = TimeBudget(args.steps, args.max_minutes)
     first = step
@@ -229,7 +243,7 @@ def main(argv=None) -> None:
         lr = args.lr * (0.1 + 0.45 * (1 + math.cos(math.pi * progress)))
         for group in optimiser.param_groups:
             group["lr"] = lr
-        scale = cycle[step % len(cycle)]
+        scale = args.flow_scales[step % len(args.flow_scales)]
         b = to_tensors(sampler.batch(rng, args.batch_size, scale), device)
         pair = net.prepare(b["start"], b["end"], b["flow_01"], b["flow_10"])
         output = net.predict(pair, b["t"])
