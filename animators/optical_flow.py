@@ -35,7 +35,7 @@ refine (the committed network was fine-tuned on such flows)."""
 
 NET_FLOW_PATCH_STRIDE = 2
 """DIS's patch stride for the learned interpolator's flows: 2 (the medium preset uses 3) puts
-more, overlapping patches on each pyramid level: denser, more accurate flow for about 20 ms
+more, overlapping patches on each pyramid level: denser, more accurate flow for about 30 ms
 more per 854x480 frame (the committed network was fine-tuned on such flows)."""
 
 
