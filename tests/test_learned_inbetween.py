@@ -18,7 +18,7 @@ from animators.nets.interpolator import (
     backward_warp,
     occlusion,
 )
-from animators.optical_flow import net_flow, net_flows
+from animators.optical_flow import NET_FLOW_PATCH_STRIDE, net_flow, net_flows
 
 TINY = InterpolatorConfig(widths=(4, 6, 8), residual_blocks=1)
 
@@ -87,6 +87,17 @@ def test_net_flow_at_the_finest_level_tracks_a_small_object():
         inside = net_flow(start, end, 1, finest_scale=finest)[26:34, 31:39]  # net pixels: /2
         errors[finest] = float(np.hypot(inside[..., 0] - 2.0, inside[..., 1] - 1.5).mean())
     assert errors[0] < 0.1 and errors[0] < errors[1] / 3  # the presets stop a level short
+
+
+def test_net_flow_uses_the_denser_patch_grid_by_default():
+    start = textured_image(seed=5, height=96, width=128)
+    end = np.roll(start, (3, 5), axis=(0, 1))
+    default = net_flow(start, end, 1)
+    np.testing.assert_array_equal(
+        default, net_flow(start, end, 1, patch_stride=NET_FLOW_PATCH_STRIDE)
+    )
+    assert NET_FLOW_PATCH_STRIDE < 3  # denser than the medium preset's stride
+    assert not np.array_equal(default, net_flow(start, end, 1, patch_stride=3))
 
 
 @pytest.mark.parametrize("height, width", [(61, 83), (64, 64), (33, 120)])
