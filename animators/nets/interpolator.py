@@ -51,11 +51,12 @@ def backward_warp(image: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
 
     image (B, C, H, W), flow (B, 2, H, W) in pixels of that resolution."""
     _, _, height, width = flow.shape
-    ys = torch.arange(height, device=flow.device, dtype=flow.dtype)
-    xs = torch.arange(width, device=flow.device, dtype=flow.dtype)
-    grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
-    x = (grid_x + flow[:, 0]) * (2.0 / max(width - 1, 1)) - 1.0
-    y = (grid_y + flow[:, 1]) * (2.0 / max(height - 1, 1)) - 1.0
+    scale_x, scale_y = 2.0 / max(width - 1, 1), 2.0 / max(height - 1, 1)
+    # grid_sample's coordinates: -1 at the first pixel, 1 at the last (broadcast, no meshgrid).
+    xs = torch.arange(width, device=flow.device, dtype=flow.dtype) * scale_x - 1.0
+    ys = torch.arange(height, device=flow.device, dtype=flow.dtype) * scale_y - 1.0
+    x = torch.addcmul(xs, flow[:, 0], torch.tensor(scale_x, dtype=flow.dtype))
+    y = torch.addcmul(ys[:, None], flow[:, 1], torch.tensor(scale_y, dtype=flow.dtype))
     grid = torch.stack((x, y), dim=-1)
     return F.grid_sample(image, grid, mode="bilinear", padding_mode="border", align_corners=True)
 
@@ -208,10 +209,11 @@ class FlowFusionNet(nn.Module):
             detail_logit = F.interpolate(detail_logit, **up)
         from_start = backward_warp(pair["start"], flow_t0)
         from_end = backward_warp(pair["end"], flow_t1)
-        frame = mask * from_start + (1.0 - mask) * from_end + residual
+        difference = from_start - from_end
+        frame = torch.addcmul(from_end, mask, difference) + residual  # mask: start's weight
         # Where the two warped inputs disagree the network may keep only a coarse image: a
         # hedge that lowers the expected error when it cannot tell where detail belongs.
-        disagreement = (from_start - from_end).abs().mean(1, keepdim=True)
+        disagreement = difference.abs().mean(1, keepdim=True)
         detail = torch.sigmoid(
             detail_logit + self.detail_gain * (self.detail_threshold - disagreement)
         )
@@ -221,7 +223,7 @@ class FlowFusionNet(nn.Module):
             mode="bilinear",
             align_corners=False,
         )
-        frame = coarse + detail * (frame - coarse)
+        frame = torch.lerp(coarse, frame, detail)
         return {"frame": frame.clamp(0.0, 1.0), **refined}
 
     def frame_at(self, pair: dict, t: torch.Tensor) -> torch.Tensor:
