@@ -55,8 +55,8 @@ def backward_warp(image: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
     # grid_sample's coordinates: -1 at the first pixel, 1 at the last (broadcast, no meshgrid).
     xs = torch.arange(width, device=flow.device, dtype=flow.dtype) * scale_x - 1.0
     ys = torch.arange(height, device=flow.device, dtype=flow.dtype) * scale_y - 1.0
-    x = torch.addcmul(xs, flow[:, 0], torch.tensor(scale_x, dtype=flow.dtype))
-    y = torch.addcmul(ys[:, None], flow[:, 1], torch.tensor(scale_y, dtype=flow.dtype))
+    x = flow[:, 0] * scale_x + xs
+    y = flow[:, 1] * scale_y + ys[:, None]
     grid = torch.stack((x, y), dim=-1)
     return F.grid_sample(image, grid, mode="bilinear", padding_mode="border", align_corners=True)
 
