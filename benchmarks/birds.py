@@ -10,7 +10,9 @@ detection rate and end-to-end time, on the test split (photos no model trained o
   for the mean bird (no projection), the encoder alone, and encoder + the default refinement.
 - Identity: classifier-feature cosine between the crop and each animated frame, relative to
   the cosine between the crop and its reconstruction (1 = as close as the reconstruction),
-  for several numbers of pose layers, beside how much the frames move (the trade-off).
+  for several numbers of pose layers, beside how much the frames move (the trade-off); and,
+  to read that scale, the same ratio for real photos (another photo of the crop's species, a
+  photo of another species) and whether a flight pose alone lowers it (`flight_pose_effect`).
 - Detection: test photos placed at random into a 2.5x larger plain scene (YOLOv8).
 - Time: 48 frames from a 640x426 scene to the pasted-back video, default settings.
 """
@@ -38,6 +40,7 @@ from animators.metrics import psnr, ssim
 from animators.nets.bird_classifier import BirdClassifier, BirdClassifierConfig
 from animators.nets.dcgan import DCGANConfig, DCGANGenerator
 from benchmarks.common import REPO, RESULTS, machine, write_json
+from training.build_pose_bank import FLYING_IDS
 from training.data.birds import load_birds, square_photo
 
 DEFAULT_DETECTOR = REPO.parent / "shared/weights/yolov8n-coco/yolov8n-int8.onnx"
@@ -148,6 +151,57 @@ def flight_identity(
     }
 
 
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-8)
+
+
+def species_reference(
+    test_features: np.ndarray, labels: np.ndarray, chosen: np.ndarray, reconstruction_cos
+) -> dict[str, float]:
+    """The identity ratio that real photos reach, on the flight's scale: each projected crop's
+    mean cosine with the other test photos of its species, and with the test photos of other
+    species, over its reconstruction cosine; means over the crops (crops whose species has no
+    other test photo are left out of the first)."""
+    unit = unit_rows(test_features)
+    same, other = [], []
+    for crop, index in enumerate(chosen):
+        cos = unit @ unit[index]
+        same_species = labels == labels[index]
+        others_of_species = same_species.copy()
+        others_of_species[index] = False
+        if others_of_species.any():
+            same.append(cos[others_of_species].mean() / reconstruction_cos[crop])
+        other.append(cos[~same_species].mean() / reconstruction_cos[crop])
+    return {
+        "another photo of the same species": round(float(np.mean(same)), 3),
+        "a photo of another species": round(float(np.mean(other)), 3),
+    }
+
+
+def flight_pose_effect(train_features: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> dict:
+    """Does a flight pose alone lower the cosine, on real photos? For each flying photo of the
+    pose bank (train split, training.build_pose_bank.FLYING_IDS): its mean cosine with the other
+    photos of its species, and with the photos of other species, each over the mean cosine of
+    its species' other photos among themselves (1 = as close as two photos of the species)."""
+    unit = unit_rows(train_features)
+    index_of = {int(image_id): n for n, image_id in enumerate(ids)}
+    to_species, to_others = [], []
+    for index in [index_of[i] for i in FLYING_IDS if i in index_of]:
+        species = np.flatnonzero(labels == labels[index])
+        species = species[species != index]
+        if len(species) < 2:
+            continue
+        among = unit[species] @ unit[species].T
+        typical = (among.sum() - len(species)) / (len(species) * (len(species) - 1))
+        to_species.append((unit[species] @ unit[index]).mean() / typical)
+        to_others.append((unit[labels != labels[index]] @ unit[index]).mean() / typical)
+    return {
+        "flying photos": len(to_species),
+        "flying photo to its species": round(float(np.mean(to_species)), 3),
+        "flying photo to other species": round(float(np.mean(to_others)), 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.birds", description=__doc__.split("\n")[0]
@@ -202,9 +256,8 @@ def main(argv: list[str] | None = None) -> None:
     train_source = args.train_data or (args.data if args.data.is_dir() else None)
     if train_source is not None:
         train = load_birds(train_source, "train", resolution)
-        fd["train photos (floor)"] = frechet(
-            features(classifier, to_tensor(train.images)), test_features
-        )
+        train_features = features(classifier, to_tensor(train.images))
+        fd["train photos (floor)"] = frechet(train_features, test_features)
     results["frechet"] = {k: round(v, 3) for k, v in fd.items()}
     results["classifier_test_accuracy"] = checkpoints.read_json(
         checkpoints.resolve("birds", "classifier"), "metrics.json"
@@ -275,6 +328,13 @@ def main(argv: list[str] | None = None) -> None:
     for scale in (1.0, 1.5, 2.0):
         identity[f"3 pose layers, re-centred on the bird, x{scale}"] = flight_identity(
             *flight, 3, args.frames, noise, *scoring, pose_scale=scale
+        )
+    identity["real photos, same scale"] = species_reference(
+        test_features, test.labels, chosen, reconstruction_cos
+    )
+    if train_source is not None:
+        identity["real flight pose, relative to two photos of a species"] = flight_pose_effect(
+            train_features, train.labels, train.ids
         )
     identity["default_pose_layers"] = DEFAULT_COARSE_LAYERS
     identity["default_identity_steps"] = DEFAULT_IDENTITY_STEPS

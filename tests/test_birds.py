@@ -439,3 +439,25 @@ def test_identity_steps_on_real_photos_bring_the_look_back_and_keep_the_wing_bea
         }
         assert look_distance(clips[SUGGESTED_IDENTITY_STEPS]) < 0.8 * look_distance(clips[0])
         assert motion(clips[SUGGESTED_IDENTITY_STEPS]) > 0.7 * motion(clips[0])
+
+
+def test_identity_references_rank_same_species_above_other_species():
+    from benchmarks.birds import flight_pose_effect, species_reference
+    from training.build_pose_bank import FLYING_IDS
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 16)) * 3
+    labels = np.repeat(np.arange(3), 5)
+    features = centres[labels] + rng.normal(size=(15, 16)) * 0.5
+    reference = species_reference(features, labels, np.array([0, 5]), np.array([1.0, 1.0]))
+    assert reference["another photo of the same species"] > 0.8
+    assert reference["a photo of another species"] < reference["another photo of the same species"]
+    # A "flying" photo that looks like its species scores about 1; one that looks like
+    # another species scores far lower.
+    ids = np.arange(100, 115)
+    ids[0], ids[5] = FLYING_IDS[0], FLYING_IDS[1]
+    typical = flight_pose_effect(features, labels, ids)
+    assert typical["flying photos"] == 2 and 0.8 < typical["flying photo to its species"] < 1.2
+    features[5] = centres[2]  # the second "flying" photo now looks like species 2
+    changed = flight_pose_effect(features, labels, ids)
+    assert changed["flying photo to its species"] < typical["flying photo to its species"] - 0.2

@@ -4,7 +4,10 @@ Train split only, with random crops, flips and colour jitter; the test split giv
 held-out accuracy written to metrics.json.
 
     python -m training.train_bird_classifier --data ../shared/data/birds/cub100 \
-        --out runs/bird_classifier --max-minutes 10 --export checkpoints/birds/classifier
+        --out runs/bird_classifier --export checkpoints/birds/classifier
+
+(width 32, 2,000 steps of 64: 65.5 % test accuracy over 92 species; the width-16 network of
+2,500 steps of 32 reached 50.7 %.)
 """
 
 from __future__ import annotations
@@ -66,7 +69,8 @@ def main(argv=None) -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/birds/cub100"))
     parser.add_argument("--test-data", type=Path, default=None, help="test split .npz")
     parser.add_argument("--resolution", type=int, default=64)
-    add_run_options(parser, steps=2500, every=500, batch_size=32)
+    parser.add_argument("--width", type=int, default=32, help="channels of the first block")
+    add_run_options(parser, steps=2000, every=500, batch_size=64)
     arguments = parser.parse_args(argv)
     seed_everything(arguments.seed)
     device = pick_device(arguments.device)
@@ -75,7 +79,9 @@ def main(argv=None) -> None:
     train_images, train_labels = to_tensor(train.images), torch.from_numpy(train.labels)
     test_images, test_labels = to_tensor(test.images), torch.from_numpy(test.labels)
     num_classes = int(max(train.labels.max(), test.labels.max())) + 1
-    config = BirdClassifierConfig(num_classes=num_classes, width=4 if arguments.smoke else 16)
+    config = BirdClassifierConfig(
+        num_classes=num_classes, width=4 if arguments.smoke else arguments.width
+    )
     net = BirdClassifier(config).to(device)
     optimiser = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=5e-4)
     steps = 3 if arguments.smoke else arguments.steps
