@@ -152,6 +152,7 @@ def flight_identity(
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """(N, D) -> the same rows scaled to unit length (so that a @ b.T holds cosines)."""
     return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-8)
 
 

@@ -69,7 +69,9 @@ def main(argv=None) -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/birds/cub100"))
     parser.add_argument("--test-data", type=Path, default=None, help="test split .npz")
     parser.add_argument("--resolution", type=int, default=64)
-    parser.add_argument("--width", type=int, default=32, help="channels of the first block")
+    parser.add_argument(
+        "--width", type=int, default=BirdClassifierConfig.width, help="first block's channels"
+    )
     add_run_options(parser, steps=2000, every=500, batch_size=64)
     arguments = parser.parse_args(argv)
     seed_everything(arguments.seed)

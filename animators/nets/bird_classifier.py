@@ -16,7 +16,7 @@ from torch import nn
 @dataclass(frozen=True)
 class BirdClassifierConfig:
     num_classes: int = 92
-    width: int = 16
+    width: int = 32  # the committed checkpoint's (its config.json says so too)
     feature_dim: int = 256
 
 
