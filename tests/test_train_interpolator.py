@@ -110,3 +110,23 @@ def test_smoke_run_writes_a_loadable_checkpoint_and_resumes(tmp_path):
     train_interpolator.main(arguments + ["--resume"])  # 4 more steps from the saved state
     steps = [json.loads(line)["step"] for line in (run / "log.jsonl").read_text().splitlines()]
     assert steps == [2, 4, 6, 8]
+
+
+def test_grow_keeps_the_output_and_adds_trainable_channels():
+    torch.manual_seed(0)
+    small = FlowFusionNet(InterpolatorConfig(widths=(8, 12, 16), residual_blocks=2))
+    torch.nn.init.normal_(small.head.weight, std=0.1)  # a "trained" head, not the zero start
+    big = train_interpolator.grow(small, InterpolatorConfig(widths=(8, 12, 24), residual_blocks=2))
+    start, end = torch.rand(2, 3, 32, 48), torch.rand(2, 3, 32, 48)
+    flow_01, flow_10 = torch.randn(2, 2, 16, 24), torch.randn(2, 2, 16, 24)
+    t = torch.tensor([0.3, 0.6])
+    with torch.no_grad():
+        expected = small(start, end, flow_01, flow_10, t)
+        assert torch.allclose(big(start, end, flow_01, flow_10, t), expected, atol=1e-5)
+    # the new channels are live: a gradient reaches the (zero) weights that read them, so the
+    # first step opens them up
+    big(start, end, flow_01, flow_10, t).mean().backward()
+    reads_new_level2 = big.decode1[0][0].weight.grad[:, 16:24]
+    assert reads_new_level2.abs().sum() > 0
+    with pytest.raises(ValueError):
+        train_interpolator.grow(big, InterpolatorConfig(widths=(8, 12, 16), residual_blocks=2))

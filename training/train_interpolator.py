@@ -18,7 +18,8 @@ teacher). --psnr-weight adds that many times the mean per-sample log10 MSE (-PSN
 benchmark's own measure), for fine-tuning. --large-crop sets a larger crop for the flow-scale-2
 steps, so that the network sees 854x480-like frames through more than a 48-pixel window.
 Adam, the learning rate follows a cosine from --lr to --lr / 10 over the run (steps or
-minutes, whichever ends first).
+minutes, whichever ends first). --widths with --init grows the network (`grow`): wider levels
+that start computing exactly what the checkpoint does.
 Every --every steps: validation PSNR on fixed triplets from the last 15 % of each training clip
 (frames no training step sees), a sample grid (start | prediction | truth | end) in
 runs/NAME/samples/, state.pt for --resume, and, when validation improved, the checkpoint
@@ -28,6 +29,7 @@ runs/NAME/samples/, state.pt for --resume, and, when validation improved, the ch
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 from pathlib import Path
 
@@ -38,7 +40,12 @@ from PIL import Image
 from tqdm import tqdm
 
 from animators.checkpoints import load_module, read_json, save_checkpoint
-from animators.nets.interpolator import FlowFusionNet, InterpolatorConfig, backward_warp
+from animators.nets.interpolator import (
+    INPUT_CHANNELS,
+    FlowFusionNet,
+    InterpolatorConfig,
+    backward_warp,
+)
 from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
 from training.data import video_triplets
 
@@ -155,6 +162,57 @@ def flow_scale_cycle(text: str) -> list[int]:
     return cycle
 
 
+def input_groups(name: str, widths: tuple[int, int, int]) -> list[int]:
+    """The input channels of FlowFusionNet's conv `name`, as the groups it concatenates."""
+    w0, w1, w2 = widths
+    if name.startswith("encode0.0."):
+        return [INPUT_CHANNELS]
+    if name.startswith("decode1.0."):
+        return [w2, w1]  # upsampled level 2, then level 1
+    if name.startswith("decode0.0."):
+        return [w1, w0]
+    if name.startswith(("encode0.1.", "encode1.0.", "decode0.1.", "head.")):
+        return [w0]
+    if name.startswith(("encode1.1.", "encode2.0.", "decode1.1.")):
+        return [w1]
+    if name.startswith("encode2."):
+        return [w2]  # the residual blocks
+    raise KeyError(f"unknown layer {name}")
+
+
+def grow(small: FlowFusionNet, config: InterpolatorConfig) -> FlowFusionNet:
+    """A FlowFusionNet of `config` (each width >= small's, as many residual blocks) that computes
+    exactly what `small` does: small's channels fill the first channels of every layer; the
+    extra channels keep their random initialisation and no old channel reads them (zero
+    weights) until training changes that, so training resumes from small's quality."""
+    if config.residual_blocks != small.config.residual_blocks or any(
+        new < old for new, old in zip(config.widths, small.config.widths, strict=True)
+    ):
+        raise ValueError(f"cannot grow {small.config} into {config}")
+    big = FlowFusionNet(config)
+    old_state, state = small.state_dict(), big.state_dict()
+    with torch.no_grad():
+        for name, value in state.items():
+            old = old_state[name]
+            if value.dim() == 4:  # conv weight (out, in, k, k)
+                columns, new_offset = [], 0
+                old_sizes = input_groups(name, small.config.widths)
+                for old_size, new_size in zip(
+                    old_sizes, input_groups(name, config.widths), strict=True
+                ):
+                    columns.append(torch.arange(new_offset, new_offset + old_size))
+                    new_offset += new_size
+                rows = old.shape[0]
+                value[:rows] = 0.0
+                value[:rows, torch.cat(columns)] = old
+            elif value.dim() == 1:  # conv bias
+                value[: old.shape[0]] = old
+            else:  # the detail prior's scalars
+                value.copy_(old)
+    big.load_state_dict(state, strict=True)
+    return big
+
+
 def parse_arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_run_options(parser, steps=20000, every=200, batch_size=8)
@@ -186,6 +244,13 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--teacher-weight", type=float, default=0.03)
     parser.add_argument("--validation", type=int, default=48, help="triplets per flow scale")
     parser.add_argument("--init", type=Path, default=None, help="start from this checkpoint")
+    parser.add_argument(
+        "--widths",
+        type=lambda text: tuple(int(value) for value in text.split(",")),
+        default=None,
+        help="the three level widths, e.g. 32,48,128 (default: --init's, or 32,48,64); wider "
+        "than --init's grows it (`grow`: the same output at the start)",
+    )
     return parser.parse_args(argv)
 
 
@@ -219,9 +284,12 @@ def main(argv=None) -> None:
     validation = validation_batches(validation_clips, args.validation, args.crop)
 
     if args.init:
-        net = load_module(FlowFusionNet, InterpolatorConfig, args.init).train()
+        net = load_module(FlowFusionNet, InterpolatorConfig, args.init)
+        if args.widths and tuple(args.widths) != net.config.widths:
+            net = grow(net, dataclasses.replace(net.config, widths=tuple(args.widths)))
     else:
-        net = FlowFusionNet(InterpolatorConfig()).train()
+        net = FlowFusionNet(InterpolatorConfig(widths=args.widths or InterpolatorConfig.widths))
+    net.train()
     net.to(device)
     optimiser = torch.optim.Adam(net.parameters(), lr=args.lr)
     step, extra = 0, {}
