@@ -41,10 +41,10 @@ from tqdm import tqdm
 
 from animators.checkpoints import load_module, read_json, save_checkpoint
 from animators.nets.interpolator import (
-    INPUT_CHANNELS,
     FlowFusionNet,
     InterpolatorConfig,
     backward_warp,
+    input_groups,
 )
 from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
 from training.data import video_triplets
@@ -162,24 +162,6 @@ def flow_scale_cycle(text: str) -> list[int]:
     return cycle
 
 
-def input_groups(name: str, widths: tuple[int, int, int]) -> list[int]:
-    """The input channels of FlowFusionNet's conv `name`, as the groups it concatenates."""
-    w0, w1, w2 = widths
-    if name.startswith("encode0.0."):
-        return [INPUT_CHANNELS]
-    if name.startswith("decode1.0."):
-        return [w2, w1]  # upsampled level 2, then level 1
-    if name.startswith("decode0.0."):
-        return [w1, w0]
-    if name.startswith(("encode0.1.", "encode1.0.", "decode0.1.", "head.")):
-        return [w0]
-    if name.startswith(("encode1.1.", "encode2.0.", "decode1.1.")):
-        return [w1]
-    if name.startswith("encode2."):
-        return [w2]  # the residual blocks
-    raise KeyError(f"unknown layer {name}")
-
-
 def grow(small: FlowFusionNet, config: InterpolatorConfig) -> FlowFusionNet:
     """A FlowFusionNet of `config` (each width >= small's, as many residual blocks) that computes
     exactly what `small` does: small's channels fill the first channels of every layer; the
@@ -285,10 +267,10 @@ def main(argv=None) -> None:
 
     if args.init:
         net = load_module(FlowFusionNet, InterpolatorConfig, args.init)
-        if args.widths and tuple(args.widths) != net.config.widths:
-            net = grow(net, dataclasses.replace(net.config, widths=tuple(args.widths)))
+        if args.widths and args.widths != net.config.widths:
+            net = grow(net, dataclasses.replace(net.config, widths=args.widths))
     else:
-        net = FlowFusionNet(InterpolatorConfig(widths=args.widths or InterpolatorConfig.widths))
+        net = FlowFusionNet(InterpolatorConfig(widths=args.widths) if args.widths else None)
     net.train()
     net.to(device)
     optimiser = torch.optim.Adam(net.parameters(), lr=args.lr)

@@ -109,6 +109,25 @@ DETAIL_POOL = 4
 """The coarse version of a frame is its 4x4 average, bilinearly upsampled."""
 
 
+def input_groups(name: str, widths: tuple[int, int, int]) -> list[int]:
+    """The input channels of FlowFusionNet's conv `name` (a state-dict key), as the groups it
+    concatenates in that order (training.train_interpolator.grow widens each group)."""
+    w0, w1, w2 = widths
+    if name.startswith("encode0.0."):
+        return [INPUT_CHANNELS]
+    if name.startswith("decode1.0."):
+        return [w2, w1]  # upsampled level 2, then level 1
+    if name.startswith("decode0.0."):
+        return [w1, w0]
+    if name.startswith(("encode0.1.", "encode1.0.", "decode0.1.", "head.")):
+        return [w0]
+    if name.startswith(("encode1.1.", "encode2.0.", "decode1.1.")):
+        return [w1]
+    if name.startswith("encode2."):
+        return [w2]  # the residual blocks
+    raise KeyError(f"unknown layer {name}")
+
+
 class FlowFusionNet(nn.Module):
     """Refines classical flows at net resolution and fuses the warped inputs at full size."""
 
