@@ -130,23 +130,3 @@ def test_grow_keeps_the_output_and_adds_trainable_channels():
     assert reads_new_level2.abs().sum() > 0
     with pytest.raises(ValueError):
         train_interpolator.grow(big, InterpolatorConfig(widths=(8, 12, 16), residual_blocks=2))
-
-
-def test_add_refiner_starts_as_a_no_op_and_then_changes_the_frame():
-    torch.manual_seed(0)
-    plain = FlowFusionNet(InterpolatorConfig(widths=(8, 12, 16), residual_blocks=2))
-    torch.nn.init.normal_(plain.head.weight, std=0.1)  # a "trained" head, not the zero start
-    refined = train_interpolator.add_refiner(plain, 4)
-    assert refined.config.refine_width == 4
-    start, end = torch.rand(2, 3, 32, 48), torch.rand(2, 3, 32, 48)
-    flow_01, flow_10 = torch.randn(2, 2, 16, 24), torch.randn(2, 2, 16, 24)
-    t = torch.tensor([0.3, 0.6])
-    with torch.no_grad():
-        expected = plain(start, end, flow_01, flow_10, t)
-        assert torch.allclose(refined(start, end, flow_01, flow_10, t), expected, atol=1e-5)
-        torch.nn.init.normal_(refined.refine[2].weight, std=0.1)  # a "trained" refiner
-        changed = refined(start, end, flow_01, flow_10, t)
-    assert changed.shape == expected.shape
-    assert (changed - expected).abs().max() > 1e-3
-    with pytest.raises(ValueError):
-        train_interpolator.add_refiner(refined, 4)

@@ -50,8 +50,6 @@ from training.common import RunFolder, TimeBudget, add_run_options, pick_device,
 from training.data import video_triplets
 
 FLOW_SCALES = (1, 2)
-REFINER_LR_FACTOR = 3.0
-"""The full-resolution refiner's layers learn at this multiple of the learning rate."""
 
 
 def charbonnier(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -197,18 +195,6 @@ def grow(small: FlowFusionNet, config: InterpolatorConfig) -> FlowFusionNet:
     return big
 
 
-def add_refiner(net: FlowFusionNet, width: int) -> FlowFusionNet:
-    """`net` with a full-resolution refiner of `width` channels added; the refiner's
-    zero-initialised output makes the new network compute exactly what `net` does."""
-    if net.config.refine_width:
-        raise ValueError(f"the network already has a refiner ({net.config.refine_width})")
-    bigger = FlowFusionNet(dataclasses.replace(net.config, refine_width=width))
-    missing, unexpected = bigger.load_state_dict(net.state_dict(), strict=False)
-    if unexpected or not all(name.startswith("refine.") for name in missing):
-        raise ValueError(f"unexpected layers: {unexpected or missing}")
-    return bigger
-
-
 def parse_arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_run_options(parser, steps=20000, every=200, batch_size=8)
@@ -247,13 +233,6 @@ def parse_arguments(argv=None) -> argparse.Namespace:
         help="the three level widths, e.g. 32,48,128 (default: --init's, or 32,48,64); wider "
         "than --init's grows it (`grow`: the same output at the start)",
     )
-    parser.add_argument(
-        "--refine-width",
-        type=int,
-        default=0,
-        help="add a full-resolution refiner of this many channels (with --init: to the "
-        "checkpoint, starting as a no-op; its layers learn at 3x --lr)",
-    )
     return parser.parse_args(argv)
 
 
@@ -290,21 +269,11 @@ def main(argv=None) -> None:
         net = load_module(FlowFusionNet, InterpolatorConfig, args.init)
         if args.widths and args.widths != net.config.widths:
             net = grow(net, dataclasses.replace(net.config, widths=args.widths))
-        if args.refine_width and args.refine_width != net.config.refine_width:
-            net = add_refiner(net, args.refine_width)
     else:
-        config = InterpolatorConfig(refine_width=args.refine_width)
-        if args.widths:
-            config = dataclasses.replace(config, widths=args.widths)
-        net = FlowFusionNet(config)
+        net = FlowFusionNet(InterpolatorConfig(widths=args.widths) if args.widths else None)
     net.train()
     net.to(device)
-    new_layers = [p for name, p in net.named_parameters() if name.startswith("refine.")]
-    old_layers = [p for name, p in net.named_parameters() if not name.startswith("refine.")]
-    groups = [{"params": old_layers, "lr_factor": 1.0}]
-    if new_layers:
-        groups.append({"params": new_layers, "lr_factor": REFINER_LR_FACTOR})
-    optimiser = torch.optim.Adam(groups, lr=args.lr)
+    optimiser = torch.optim.Adam(net.parameters(), lr=args.lr)
     step, extra = 0, {}
     if args.resume and run.has_state():
         step, extra = run.load_state({"net": net, "optimiser": optimiser})
@@ -323,7 +292,7 @@ def main(argv=None) -> None:
         progress = budget.progress(step - first)
         lr = args.lr * (0.1 + 0.45 * (1 + math.cos(math.pi * progress)))
         for group in optimiser.param_groups:
-            group["lr"] = lr * group.get("lr_factor", 1.0)
+            group["lr"] = lr
         scale = args.flow_scales[step % len(args.flow_scales)]
         b = to_tensors(sampler.batch(rng, args.batch_size, scale), device)
         pair = net.prepare(b["start"], b["end"], b["flow_01"], b["flow_10"])

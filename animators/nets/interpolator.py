@@ -13,13 +13,10 @@ flow's resolution in our pipeline) and predicts, for any time t in (0, 1):
   which lowers the expected error; its prior falls where the two warped inputs disagree
   (learned gain and threshold).
 The corrected flows, the mask and the detail weight are upsampled to full resolution, both
-inputs are backward-warped to time t and fused. An optional full-resolution refiner
-(`refine_width` > 0) then corrects the upsampled mask and adds a colour residual, from the
-full-size warps (motion boundaries that the net resolution renders too coarsely). With a
-zero-initialised output layer the untrained network is a classical interpolation
-(linear-motion warps, time-weighted average, a hand-set hedge where the warps disagree), so
-training starts from there and learns what it gets wrong (motion boundaries, occlusions, flow
-errors, where to hedge).
+inputs are backward-warped to time t and fused. With a zero-initialised output layer the
+untrained network is a classical interpolation (linear-motion warps, time-weighted average,
+a hand-set hedge where the warps disagree), so training starts from there and learns what it
+gets wrong (motion boundaries, occlusions, flow errors, where to hedge).
 
 Shapes: frames (B, 3, H, W) float in [0, 1]; flows (B, 2, h, w) in pixels *of the net
 resolution*, with H = k * h and W = k * w for a whole k (the net scale), and h, w multiples of 4;
@@ -44,7 +41,6 @@ class InterpolatorConfig:
     widths: tuple[int, int, int] = (32, 48, 64)
     residual_blocks: int = 3
     flow_norm: float = 8.0  # flows enter the network divided by this (net pixels)
-    refine_width: int = 0  # channels of the full-resolution refiner; 0 = none
 
     def __post_init__(self) -> None:  # config.json stores lists
         object.__setattr__(self, "widths", tuple(int(w) for w in self.widths))
@@ -111,10 +107,6 @@ OUTPUT_CHANNELS = 2 + 2 + 1 + 3 + 1
 """flow corrections (t->0, t->1), mask logit, colour residual, detail logit."""
 DETAIL_POOL = 4
 """The coarse version of a frame is its 4x4 average, bilinearly upsampled."""
-REFINE_INPUT_CHANNELS = 3 + 3 + 1 + 1
-"""The refiner sees both full-size warps, the upsampled fusion mask and the warps' disagreement."""
-REFINE_OUTPUT_CHANNELS = 1 + 3
-"""A fusion-mask logit correction and a colour residual, at full size."""
 
 
 def input_groups(name: str, widths: tuple[int, int, int]) -> list[int]:
@@ -134,19 +126,6 @@ def input_groups(name: str, widths: tuple[int, int, int]) -> list[int]:
     if name.startswith("encode2."):
         return [w2]  # the residual blocks
     raise KeyError(f"unknown layer {name}")
-
-
-def refiner(width: int) -> nn.Sequential:
-    """The optional full-resolution stage: where the net-resolution mask and flows are too
-    coarse (motion boundaries of large frames), it corrects the fusion mask and adds a colour
-    residual from the full-size warps. It works at half the frame size (a stride-2 conv in, a
-    pixel shuffle out), and its zero-initialised last layer makes it start as a no-op."""
-    out = nn.Conv2d(width, 4 * REFINE_OUTPUT_CHANNELS, 3, padding=1)
-    nn.init.zeros_(out.weight)
-    nn.init.zeros_(out.bias)
-    return nn.Sequential(
-        _conv(REFINE_INPUT_CHANNELS, width, stride=2), _conv(width, width), out, nn.PixelShuffle(2)
-    )
 
 
 class FlowFusionNet(nn.Module):
@@ -170,7 +149,6 @@ class FlowFusionNet(nn.Module):
         # warped inputs)); both learned, initialised to a mild hand-set hedge.
         self.detail_gain = nn.Parameter(torch.tensor(20.0))
         self.detail_threshold = nn.Parameter(torch.tensor(0.2))
-        self.refine = refiner(self.config.refine_width) if self.config.refine_width else None
 
     def prepare(self, start: torch.Tensor, end: torch.Tensor, flow_01, flow_10) -> dict:
         """The per-pair part (independent of t): net-resolution images and visibilities."""
@@ -251,14 +229,10 @@ class FlowFusionNet(nn.Module):
         from_start = backward_warp(pair["start"], flow_t0)
         from_end = backward_warp(pair["end"], flow_t1)
         difference = from_start - from_end
-        disagreement = difference.abs().mean(1, keepdim=True)
-        if self.refine is not None:
-            correction = self.refine(torch.cat([from_start, from_end, mask, disagreement], 1))
-            mask = torch.sigmoid(torch.logit(mask, eps=1e-6) + correction[:, 0:1])
-            residual = residual + correction[:, 1:4]
         frame = torch.addcmul(from_end, mask, difference) + residual  # mask: start's weight
         # Where the two warped inputs disagree the network may keep only a coarse image: a
         # hedge that lowers the expected error when it cannot tell where detail belongs.
+        disagreement = difference.abs().mean(1, keepdim=True)
         detail = torch.sigmoid(
             detail_logit + self.detail_gain * (self.detail_threshold - disagreement)
         )
