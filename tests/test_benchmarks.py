@@ -39,11 +39,24 @@ def test_tail_is_the_part_training_never_sees(tmp_path):
 def test_davis_inbetween_benchmark_small(tmp_path):
     out = tmp_path / "inbetween.json"
     inbetween.main(
-        ["--sequences", "car-shadow", "--stride", "20", "--untrained", "--out", str(out)]
+        [
+            "--sequences",
+            "car-shadow",
+            "--stride",
+            "20",
+            "--untrained",
+            "--full-resolution",
+            "--out",
+            str(out),
+        ]
     )
     result = json.loads(out.read_text())
     summary = result["summary"]
-    assert set(summary) == {"blend", "flow", "learned", "learned, untrained"}
+    full = "learned, full-resolution flow"
+    assert set(summary) == {"blend", "flow", "learned", "learned, untrained", full}
+    # 448x256 is under both flow-size limits (the same computation); 854x480 is not
+    assert summary[full]["gap1_448x256"]["psnr"] == summary["learned"]["gap1_448x256"]["psnr"]
+    assert summary[full]["gap1_854x480"]["psnr"] != summary["learned"]["gap1_854x480"]["psnr"]
     for cell in ("gap1_448x256", "gap2_854x480"):
         assert summary["flow"][cell]["psnr"] > summary["blend"][cell]["psnr"]
         assert summary["learned"][cell]["psnr"] > summary["blend"][cell]["psnr"]

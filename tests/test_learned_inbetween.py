@@ -65,6 +65,11 @@ def test_flow_scale_keeps_the_flow_image_at_most_512(size, scale):
     assert flow_scale_for(*size) == scale
 
 
+def test_a_larger_flow_side_keeps_more_resolution():
+    assert flow_scale_for(480, 854, max_flow_side=1024) == 1
+    assert flow_scale_for(1080, 1920, max_flow_side=1024) == 2
+
+
 @pytest.mark.parametrize("flow_scale", [1, 2])
 def test_net_flows_are_in_net_pixels(panned, flow_scale):
     start, end, _ = panned  # 96 x 128, content moves by (-8, -4) from start to end
