@@ -88,7 +88,7 @@ class LearnedFrames:
 
     max_flow_side: frames whose longer side exceeds it get their flow (and the network) at a
     power-of-two reduction (`flow_scale_for`); a larger value is finer and slower (a 854x480
-    frame takes about 3.5 times as long at 1024 as at the default 512)."""
+    frame takes about 3 times as long at 1024 as at the default 512)."""
 
     def __init__(
         self, net: FlowFusionNet, device: str | None = None, max_flow_side: int = MAX_FLOW_SIDE

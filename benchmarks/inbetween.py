@@ -99,6 +99,10 @@ def full_resolution_learned():
     return Inbetweener(FULL_RESOLUTION, make_frames=frames)
 
 
+BENCHMARK_ONLY = {UNTRAINED: untrained_learned, FULL_RESOLUTION: full_resolution_learned}
+"""Variants of `learned` that only the benchmark scores (not animators methods)."""
+
+
 def tail(paths: list[Path]) -> list[Path]:
     """A sequence's last frames that `training.data.video_triplets.split_clips` keeps out of
     training (about 15 %; none for a sequence too short to split)."""
@@ -114,10 +118,9 @@ def run(
     "learned, untrained" is `untrained_learned()`, "learned, full-resolution flow"
     `full_resolution_learned()`; the others come from animators.load. tails: only each
     sequence's last 15 % (`tail`)."""
-    special = {UNTRAINED: untrained_learned, FULL_RESOLUTION: full_resolution_learned}
     animator_for = {
-        method: special[method]()
-        if method in special
+        method: BENCHMARK_ONLY[method]()
+        if method in BENCHMARK_ONLY
         else animators.load("inbetween", method=method)
         for method in methods
     }
@@ -292,8 +295,7 @@ def main(argv: list[str] | None = None) -> None:
         methods.append(UNTRAINED)
     if args.full_resolution:
         methods.append(FULL_RESOLUTION)
-    extra = [UNTRAINED, FULL_RESOLUTION]
-    unknown = [m for m in methods if m not in animators.methods("inbetween") + extra]
+    unknown = [m for m in methods if m not in animators.methods("inbetween") + list(BENCHMARK_ONLY)]
     if unknown or not methods:
         sys.exit(
             f"Unknown inbetween method(s) {', '.join(unknown) or '(none given)'}; "
