@@ -115,9 +115,8 @@ def run(
 ) -> dict:
     """Evaluate every method on every triplet; returns the per-triplet records and summaries.
 
-    "learned, untrained" is `untrained_learned()`, "learned, full-resolution flow"
-    `full_resolution_learned()`; the others come from animators.load. tails: only each
-    sequence's last 15 % (`tail`)."""
+    Methods named in `BENCHMARK_ONLY` are built by its functions; the others come from
+    animators.load. tails: only each sequence's last 15 % (`tail`)."""
     animator_for = {
         method: BENCHMARK_ONLY[method]()
         if method in BENCHMARK_ONLY
