@@ -30,7 +30,7 @@ from .limits import Limits, check_count, check_fps
 from .nets.clip_generator import ClipGenerator, ClipGeneratorConfig
 from .nets.interpolator import NET_MULTIPLE, FlowFusionNet, InterpolatorConfig
 from .nets.mipal import Mipal, MipalConfig
-from .optical_flow import backward_warp, dis_flow, net_flows, occlusion, pixel_grid
+from .optical_flow import backward_warp, dis_flows, net_flows, occlusion, pixel_grid
 
 MAX_INBETWEENS = 60
 
@@ -46,8 +46,7 @@ def blend_frames(start: np.ndarray, end: np.ndarray) -> FrameAt:
 def flow_frames(start: np.ndarray, end: np.ndarray, preset: str = "medium") -> FrameAt:
     """Occlusion-aware bidirectional flow interpolation between two float images."""
     start8, end8 = to_uint8(start), to_uint8(end)
-    flow_01 = dis_flow(start8, end8, preset)
-    flow_10 = dis_flow(end8, start8, preset)
+    flow_01, flow_10 = dis_flows(start8, end8, preset)
     grid = pixel_grid(*start.shape[:2])
     hidden_in_end = occlusion(flow_01, flow_10, grid)  # start's pixels not seen in end
     hidden_in_start = occlusion(flow_10, flow_01, grid)
@@ -94,7 +93,9 @@ class LearnedFrames:
         self, net: FlowFusionNet, device: str | None = None, max_flow_side: int = MAX_FLOW_SIDE
     ) -> None:
         self.device = checkpoints.pick_device(device)
-        self.net = net.to(self.device).eval()
+        # Channels-last convolution weights: oneDNN's faster layout on CPU (about 5 ms less per
+        # frame for the network; the same outputs up to float rounding).
+        self.net = net.to(self.device, memory_format=torch.channels_last).eval()
         self.max_flow_side = max_flow_side
 
     @classmethod
@@ -113,7 +114,9 @@ class LearnedFrames:
         multiple = 2 * flow_scale * NET_MULTIPLE
         start_padded, _ = pad_to_multiple(start, multiple)
         end_padded, _ = pad_to_multiple(end, multiple)
-        flow_01, flow_10 = net_flows(to_uint8(start_padded), to_uint8(end_padded), flow_scale)
+        start8, _ = pad_to_multiple(to_uint8(start), multiple)
+        end8, _ = pad_to_multiple(to_uint8(end), multiple)
+        flow_01, flow_10 = net_flows(start8, end8, flow_scale)
 
         def tensor(array: np.ndarray) -> torch.Tensor:
             return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))[None].to(

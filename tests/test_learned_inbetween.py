@@ -18,7 +18,13 @@ from animators.nets.interpolator import (
     backward_warp,
     occlusion,
 )
-from animators.optical_flow import NET_FLOW_PATCH_STRIDE, net_flow, net_flows
+from animators.optical_flow import (
+    NET_FLOW_PATCH_STRIDE,
+    dis_flow,
+    dis_flows,
+    net_flow,
+    net_flows,
+)
 
 TINY = InterpolatorConfig(widths=(4, 6, 8), residual_blocks=1)
 
@@ -80,6 +86,29 @@ def test_net_flows_are_in_net_pixels(panned, flow_scale):
     assert np.median(inner[..., 0]) == pytest.approx(-SHIFT_X / reduction, abs=0.3)
     assert np.median(inner[..., 1]) == pytest.approx(-SHIFT_Y / reduction, abs=0.3)
     assert np.median(flow_10[2:-2, 2:-2, 0]) == pytest.approx(SHIFT_X / reduction, abs=0.3)
+
+
+def test_both_ways_in_two_threads_gives_the_flows_one_after_the_other(panned):
+    start, end, _ = panned
+    for together, alone in (
+        (net_flows(start, end, 2), (net_flow(start, end, 2), net_flow(end, start, 2))),
+        (dis_flows(start, end), (dis_flow(start, end), dis_flow(end, start))),
+    ):
+        np.testing.assert_array_equal(together[0], alone[0])
+        np.testing.assert_array_equal(together[1], alone[1])
+        assert not np.array_equal(together[0], together[1])  # the two directions differ
+
+
+def test_channels_last_inference_matches_the_training_layout():
+    net = tiny_net(seed=3)
+    start, end = torch.rand(1, 3, 32, 48), torch.rand(1, 3, 32, 48)
+    flows = torch.randn(1, 2, 16, 24), torch.randn(1, 2, 16, 24)
+    t = torch.tensor([0.3])
+    with torch.no_grad():
+        expected = net(start, end, *flows, t)
+        LearnedFrames(net, device="cpu")  # converts the net to channels-last weights
+        assert net.encode0[0][0].weight.is_contiguous(memory_format=torch.channels_last)
+        torch.testing.assert_close(net(start, end, *flows, t), expected, atol=1e-5, rtol=0)
 
 
 def test_net_flow_at_the_finest_level_tracks_a_small_object():

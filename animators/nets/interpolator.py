@@ -219,13 +219,12 @@ class FlowFusionNet(nn.Module):
         residual = 0.5 * torch.tanh(out[:, 5:8])
         detail_logit = out[:, 8:9]
         scale = pair["scale"]
-        if scale > 1:
-            up = dict(scale_factor=float(scale), mode="bilinear", align_corners=False)
-            flow_t0 = F.interpolate(flow_t0, **up) * scale
-            flow_t1 = F.interpolate(flow_t1, **up) * scale
-            mask = F.interpolate(mask, **up)
-            residual = F.interpolate(residual, **up)
-            detail_logit = F.interpolate(detail_logit, **up)
+        if scale > 1:  # to full size: one bilinear upsampling for all nine maps
+            maps = torch.cat([flow_t0 * scale, flow_t1 * scale, mask, residual, detail_logit], 1)
+            maps = F.interpolate(
+                maps, scale_factor=float(scale), mode="bilinear", align_corners=False
+            )
+            flow_t0, flow_t1, mask, residual, detail_logit = maps.split([2, 2, 1, 3, 1], 1)
         from_start = backward_warp(pair["start"], flow_t0)
         from_end = backward_warp(pair["end"], flow_t1)
         difference = from_start - from_end
