@@ -35,17 +35,21 @@ from .optical_flow import backward_warp, dis_flows, net_flows, occlusion, pixel_
 MAX_INBETWEENS = 60
 
 FrameAt = Callable[[float], np.ndarray]
-"""Given t in (0, 1), return the frame at that time as float32 (H, W, 3) in [0, 1]."""
+"""Given t in (0, 1), return the frame at that time as float32 (H, W, 3) in [0, 1].
+
+Every method is a function (or callable object) of the two input frames, uint8 (H, W, 3) RGB of
+the same size, that returns a FrameAt."""
 
 
-def blend_frames(start: np.ndarray, end: np.ndarray) -> FrameAt:
-    """Linear cross-fade between two float images."""
+def blend_frames(start8: np.ndarray, end8: np.ndarray) -> FrameAt:
+    """Linear cross-fade between two uint8 images."""
+    start, end = to_float(start8), to_float(end8)
     return lambda t: (1.0 - t) * start + t * end
 
 
-def flow_frames(start: np.ndarray, end: np.ndarray, preset: str = "medium") -> FrameAt:
-    """Occlusion-aware bidirectional flow interpolation between two float images."""
-    start8, end8 = to_uint8(start), to_uint8(end)
+def flow_frames(start8: np.ndarray, end8: np.ndarray, preset: str = "medium") -> FrameAt:
+    """Occlusion-aware bidirectional flow interpolation between two uint8 images."""
+    start, end = to_float(start8), to_float(end8)
     flow_01, flow_10 = dis_flows(start8, end8, preset)
     grid = pixel_grid(*start.shape[:2])
     hidden_in_end = occlusion(flow_01, flow_10, grid)  # start's pixels not seen in end
@@ -108,20 +112,18 @@ class LearnedFrames:
         net = checkpoints.load_module(FlowFusionNet, InterpolatorConfig, folder)
         return cls(net, device, **options)
 
-    def __call__(self, start: np.ndarray, end: np.ndarray) -> FrameAt:
-        height, width = start.shape[:2]
+    def __call__(self, start8: np.ndarray, end8: np.ndarray) -> FrameAt:
+        height, width = start8.shape[:2]
         flow_scale = flow_scale_for(height, width, self.max_flow_side)
         multiple = 2 * flow_scale * NET_MULTIPLE
-        start_padded, _ = pad_to_multiple(start, multiple)
-        end_padded, _ = pad_to_multiple(end, multiple)
-        start8, _ = pad_to_multiple(to_uint8(start), multiple)
-        end8, _ = pad_to_multiple(to_uint8(end), multiple)
-        flow_01, flow_10 = net_flows(start8, end8, flow_scale)
+        start_padded, _ = pad_to_multiple(start8, multiple)
+        end_padded, _ = pad_to_multiple(end8, multiple)
+        flow_01, flow_10 = net_flows(start_padded, end_padded, flow_scale)
 
-        def tensor(array: np.ndarray) -> torch.Tensor:
-            return torch.from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))[None].to(
-                self.device
-            )
+        def tensor(array: np.ndarray) -> torch.Tensor:  # (H, W, C) -> float32 (1, C, H, W)
+            values = torch.from_numpy(np.ascontiguousarray(array)).permute(2, 0, 1)[None]
+            values = values.to(self.device, torch.float32)
+            return values / 255.0 if array.dtype == np.uint8 else values
 
         with torch.inference_mode():
             pair = self.net.prepare(
@@ -156,16 +158,16 @@ class GeneratedClipFrames:
         folder = checkpoints.resolve("inbetween", kind, path=source)
         return cls(checkpoints.load_module(ClipGenerator, ClipGeneratorConfig, folder), device)
 
-    def __call__(self, start: np.ndarray, end: np.ndarray, seed: int = 0) -> FrameAt:
-        height, width = start.shape[:2]
+    def __call__(self, start8: np.ndarray, end8: np.ndarray, seed: int = 0) -> FrameAt:
+        height, width = start8.shape[:2]
         side = self.generator.config.size
 
-        def tensor(image: np.ndarray) -> torch.Tensor:
-            small = cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA)
+        def tensor(image8: np.ndarray) -> torch.Tensor:
+            small = cv2.resize(to_float(image8), (side, side), interpolation=cv2.INTER_AREA)
             return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(self.device)
 
         with torch.inference_mode():
-            clip = self.generator.sample(tensor(start), tensor(end), seed)[0]
+            clip = self.generator.sample(tensor(start8), tensor(end8), seed)[0]
         clip = clip.permute(1, 2, 3, 0).cpu().numpy()  # (T, side, side, 3)
 
         def frame_at(t: float) -> np.ndarray:
@@ -195,15 +197,15 @@ class MipalFrames:
         folder = checkpoints.resolve("inbetween", "mipal", path=source)
         return cls(checkpoints.load_module(Mipal, MipalConfig, folder), device)
 
-    def __call__(self, start: np.ndarray, end: np.ndarray) -> FrameAt:
-        height, width = start.shape[:2]
+    def __call__(self, start8: np.ndarray, end8: np.ndarray) -> FrameAt:
+        height, width = start8.shape[:2]
         side = self.model.config.size
 
-        def tensor(image: np.ndarray) -> torch.Tensor:
-            small = cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA)
+        def tensor(image8: np.ndarray) -> torch.Tensor:
+            small = cv2.resize(to_float(image8), (side, side), interpolation=cv2.INTER_AREA)
             return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(self.device)
 
-        first, last = tensor(start), tensor(end)
+        first, last = tensor(start8), tensor(end8)
         with torch.inference_mode():
             latents = self.model.interpolator.encode(first), self.model.interpolator.encode(last)
 
@@ -301,9 +303,9 @@ class Inbetweener:
             )
         for leg, (first, last) in enumerate(pairs):
             if self.stochastic:
-                frame_at = self.make_frames(to_float(first), to_float(last), seed=seed)
+                frame_at = self.make_frames(first, last, seed=seed)
             else:
-                frame_at = self.make_frames(to_float(first), to_float(last))
+                frame_at = self.make_frames(first, last)
             for index in range(1, num_frames + 1):
                 done = (leg * num_frames + index) / (len(pairs) * num_frames)
                 report(progress, done, "Interpolating")
