@@ -121,7 +121,7 @@ class LearnedFrames:
         flow_01, flow_10 = net_flows(start_padded, end_padded, flow_scale)
 
         def tensor(array: np.ndarray) -> torch.Tensor:  # (H, W, C) -> float32 (1, C, H, W)
-            values = torch.from_numpy(np.ascontiguousarray(array)).permute(2, 0, 1)[None]
+            values = torch.from_numpy(np.require(array, requirements="CW")).permute(2, 0, 1)[None]
             values = values.to(self.device, torch.float32)
             return values / 255.0 if array.dtype == np.uint8 else values
 

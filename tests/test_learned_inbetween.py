@@ -3,6 +3,8 @@ and one test on the committed checkpoint."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -109,6 +111,15 @@ def test_channels_last_inference_matches_the_training_layout():
         LearnedFrames(net, device="cpu")  # converts the net to channels-last weights
         assert net.encode0[0][0].weight.is_contiguous(memory_format=torch.channels_last)
         torch.testing.assert_close(net(start, end, *flows, t), expected, atol=1e-5, rtol=0)
+
+
+def test_read_only_frames_need_no_copy_warning():
+    start, end = textured_image(seed=1, height=64, width=64), textured_image(2, 64, 64)
+    start.flags.writeable = end.flags.writeable = False  # e.g. np.asarray of a PIL image
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch warns on non-writable arrays
+        clip = learned(tiny_net())(start, end, num_frames=1)
+    assert clip.frames.shape == (3, 64, 64, 3)
 
 
 def test_net_flow_at_the_finest_level_tracks_a_small_object():
