@@ -139,6 +139,13 @@ class LearnedFrames:
         return frame_at
 
 
+def squeezed(image8: np.ndarray, side: int, device) -> torch.Tensor:
+    """A uint8 (H, W, 3) frame squeezed to a float32 (1, 3, side, side) tensor in [0, 1], the
+    input of the seed's fixed-size models."""
+    small = cv2.resize(to_float(image8), (side, side), interpolation=cv2.INTER_AREA)
+    return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(device)
+
+
 class GeneratedClipFrames:
     """The seed's whole-clip methods (`cvae`, `cgan`): a 3D-convolutional generator
     (animators.nets.clip_generator) makes a 30-frame 64x64 clip from the two frames (squeezed
@@ -162,12 +169,9 @@ class GeneratedClipFrames:
         height, width = start8.shape[:2]
         side = self.generator.config.size
 
-        def tensor(image8: np.ndarray) -> torch.Tensor:
-            small = cv2.resize(to_float(image8), (side, side), interpolation=cv2.INTER_AREA)
-            return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(self.device)
-
         with torch.inference_mode():
-            clip = self.generator.sample(tensor(start8), tensor(end8), seed)[0]
+            first, last = (squeezed(image, side, self.device) for image in (start8, end8))
+            clip = self.generator.sample(first, last, seed)[0]
         clip = clip.permute(1, 2, 3, 0).cpu().numpy()  # (T, side, side, 3)
 
         def frame_at(t: float) -> np.ndarray:
@@ -201,11 +205,7 @@ class MipalFrames:
         height, width = start8.shape[:2]
         side = self.model.config.size
 
-        def tensor(image8: np.ndarray) -> torch.Tensor:
-            small = cv2.resize(to_float(image8), (side, side), interpolation=cv2.INTER_AREA)
-            return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(self.device)
-
-        first, last = tensor(start8), tensor(end8)
+        first, last = (squeezed(image, side, self.device) for image in (start8, end8))
         with torch.inference_mode():
             latents = self.model.interpolator.encode(first), self.model.interpolator.encode(last)
 
