@@ -45,6 +45,8 @@ from .common import DEFAULT_DATA, RESULTS, machine, read_rgb, require_dir, resiz
 
 UNTRAINED = "learned, untrained"
 FULL_RESOLUTION = "learned, full-resolution flow"
+ONE_PASS = "learned, one pass"
+FLOAT32 = "learned, float32"
 FULL_RESOLUTION_FLOW_SIDE = 1024
 GAPS = (1, 2)
 SIZES = ((448, 256), (854, 480))  # (width, height)
@@ -99,7 +101,25 @@ def full_resolution_learned():
     return Inbetweener(FULL_RESOLUTION, make_frames=frames)
 
 
-BENCHMARK_ONLY = {UNTRAINED: untrained_learned, FULL_RESOLUTION: full_resolution_learned}
+def one_pass_learned():
+    """The trained `learned` pipeline with one network pass per frame instead of the average
+    over the pair's four symmetric views: what the view ensemble adds, and what it costs."""
+    frames = LearnedFrames.from_pretrained(ensemble=False)
+    return Inbetweener(ONE_PASS, make_frames=frames)
+
+
+def float32_learned():
+    """The `learned` method without the bfloat16 autocast: its time on a CPU without bfloat16
+    units (the same frames up to float rounding)."""
+    return Inbetweener(FLOAT32, make_frames=LearnedFrames.from_pretrained(bfloat16=False))
+
+
+BENCHMARK_ONLY = {
+    UNTRAINED: untrained_learned,
+    FULL_RESOLUTION: full_resolution_learned,
+    ONE_PASS: one_pass_learned,
+    FLOAT32: float32_learned,
+}
 """Variants of `learned` that only the benchmark scores (not animators methods)."""
 
 
@@ -282,6 +302,12 @@ def main(argv: list[str] | None = None) -> None:
         help=f'also score "{FULL_RESOLUTION}": the trained network with flow at up to '
         f"{FULL_RESOLUTION_FLOW_SIDE} px (slower)",
     )
+    parser.add_argument(
+        "--ablations",
+        action="store_true",
+        help=f'also score "{ONE_PASS}" (no view ensemble) and "{FLOAT32}" (no bfloat16 '
+        "autocast: the time on CPUs without bfloat16 units)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "inbetween.json")
     args = parser.parse_args(argv)
 
@@ -294,6 +320,8 @@ def main(argv: list[str] | None = None) -> None:
         methods.append(UNTRAINED)
     if args.full_resolution:
         methods.append(FULL_RESOLUTION)
+    if args.ablations:
+        methods += [ONE_PASS, FLOAT32]
     unknown = [m for m in methods if m not in animators.methods("inbetween") + list(BENCHMARK_ONLY)]
     if unknown or not methods:
         sys.exit(

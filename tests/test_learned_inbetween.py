@@ -12,7 +12,7 @@ from helpers import SHIFT_X, SHIFT_Y, shift_between, textured_image
 
 import animators
 from animators import checkpoints
-from animators.inbetween import Inbetweener, LearnedFrames, flow_scale_for
+from animators.inbetween import Inbetweener, LearnedFrames, flow_scale_for, has_bfloat16_units
 from animators.metrics import psnr
 from animators.nets.interpolator import (
     FlowFusionNet,
@@ -111,6 +111,64 @@ def test_channels_last_inference_matches_the_training_layout():
         LearnedFrames(net, device="cpu")  # converts the net to channels-last weights
         assert net.encode0[0][0].weight.is_contiguous(memory_format=torch.channels_last)
         torch.testing.assert_close(net(start, end, *flows, t), expected, atol=1e-5, rtol=0)
+
+
+def random_pair(seed: int = 0):
+    """A random prepared-pair input: frames (1, 3, 32, 48), flows (1, 2, 16, 24) in net pixels."""
+    generator = torch.Generator().manual_seed(seed)
+    frames = [torch.rand(1, 3, 32, 48, generator=generator) for _ in range(2)]
+    flows = [2.0 * torch.randn(1, 2, 16, 24, generator=generator) for _ in range(2)]
+    return frames, flows
+
+
+def mirror(value: torch.Tensor, is_flow: bool = False) -> torch.Tensor:
+    value = torch.flip(value, dims=[-1])
+    return torch.cat([-value[:, :1], value[:, 1:]], 1) if is_flow else value
+
+
+@pytest.mark.parametrize("ensemble", [False, True])
+def test_the_ensemble_is_symmetric_in_time_and_mirror_and_one_pass_is_not(ensemble):
+    """Averaging the four views makes the frame at t of (start, end) the frame at 1 - t of
+    (end, start), and the frame of the mirrored pair the mirrored frame; a single pass of a
+    trained (here: random) network is neither."""
+    net = tiny_net(seed=2).eval()
+    (start, end), (flow_01, flow_10) = random_pair()
+    t = torch.tensor([0.3])
+    with torch.no_grad():
+        frame = net.frame_at(net.prepare(start, end, flow_01, flow_10), t, ensemble)
+        reversed_pair = net.prepare(end, start, flow_10, flow_01)
+        backwards = net.frame_at(reversed_pair, 1.0 - t, ensemble)
+        mirrored_pair = net.prepare(
+            mirror(start), mirror(end), mirror(flow_01, True), mirror(flow_10, True)
+        )
+        mirrored = mirror(net.frame_at(mirrored_pair, t, ensemble))
+    for other in (backwards, mirrored):
+        if ensemble:
+            torch.testing.assert_close(other, frame, atol=1e-5, rtol=0)
+        else:
+            assert (other - frame).abs().max() > 1e-3
+
+
+def test_the_untrained_network_gives_the_same_frame_with_or_without_the_ensemble():
+    net = tiny_net(zero_head=True).eval()
+    (start, end), flows = random_pair(seed=1)
+    pair = net.prepare(start, end, *flows)
+    with torch.no_grad():
+        single = net.frame_at(pair, torch.tensor([0.6]))
+        torch.testing.assert_close(
+            net.frame_at(pair, torch.tensor([0.6]), ensemble=True), single, atol=1e-5, rtol=0
+        )
+
+
+def test_bfloat16_frames_match_float32_up_to_rounding():
+    start, end = textured_image(seed=7, height=64, width=96), textured_image(8, 64, 96)
+    frames = {}
+    for bfloat16 in (False, True):
+        make_frames = LearnedFrames(tiny_net(seed=4), device="cpu", bfloat16=bfloat16)
+        frames[bfloat16] = make_frames(start, end)(0.5)
+    np.testing.assert_allclose(frames[True], frames[False], atol=0.02)
+    assert not has_bfloat16_units("cuda")  # autocast to bfloat16 only on capable CPUs
+    assert LearnedFrames(tiny_net(), device="cpu", bfloat16=False).bfloat16 is False
 
 
 def test_read_only_frames_need_no_copy_warning():
