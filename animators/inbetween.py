@@ -154,6 +154,7 @@ class LearnedFrames:
             pair = self.net.prepare(
                 tensor(start_padded), tensor(end_padded), tensor(flow_01), tensor(flow_10)
             )
+
         def frame_at(t: float) -> np.ndarray:
             with (
                 torch.inference_mode(),

@@ -46,6 +46,7 @@ def test_davis_inbetween_benchmark_small(tmp_path):
             "20",
             "--untrained",
             "--full-resolution",
+            "--ablations",
             "--out",
             str(out),
         ]
@@ -53,7 +54,11 @@ def test_davis_inbetween_benchmark_small(tmp_path):
     result = json.loads(out.read_text())
     summary = result["summary"]
     full = "learned, full-resolution flow"
-    assert set(summary) == {"blend", "flow", "learned", "learned, untrained", full}
+    ablations = {"learned, one pass", "learned, float32"}
+    assert set(summary) == {"blend", "flow", "learned", "learned, untrained", full} | ablations
+    for cell in ("gap1_448x256", "gap1_854x480"):  # bfloat16 or not: the same frames, rounded
+        psnr = summary["learned"][cell]["psnr"]
+        assert summary["learned, float32"][cell]["psnr"] == pytest.approx(psnr, abs=0.01)
     # 448x256 is under both flow-size limits (the same computation); 854x480 is not
     assert summary[full]["gap1_448x256"]["psnr"] == summary["learned"]["gap1_448x256"]["psnr"]
     assert summary[full]["gap1_854x480"]["psnr"] != summary["learned"]["gap1_854x480"]["psnr"]

@@ -13,10 +13,12 @@ flow's resolution in our pipeline) and predicts, for any time t in (0, 1):
   which lowers the expected error; its prior falls where the two warped inputs disagree
   (learned gain and threshold).
 The corrected flows, the mask and the detail weight are upsampled to full resolution, both
-inputs are backward-warped to time t and fused. With a zero-initialised output layer the
-untrained network is a classical interpolation (linear-motion warps, time-weighted average,
-a hand-set hedge where the warps disagree), so training starts from there and learns what it
-gets wrong (motion boundaries, occlusions, flow errors, where to hedge).
+inputs are backward-warped to time t and fused. At inference these maps may be averaged over
+four views of the pair (as given, reversed in time, mirrored, both: `ensemble_maps`). With a
+zero-initialised output layer the untrained network is a classical interpolation
+(linear-motion warps, time-weighted average, a hand-set hedge where the warps disagree), so
+training starts from there and learns what it gets wrong (motion boundaries, occlusions,
+flow errors, where to hedge).
 
 Shapes: frames (B, 3, H, W) float in [0, 1]; flows (B, 2, h, w) in pixels *of the net
 resolution*, with H = k * h and W = k * w for a whole k (the net scale), and h, w multiples of 4;
@@ -286,11 +288,12 @@ class FlowFusionNet(nn.Module):
         inputs = {name: pair[name] for name in NET_INPUTS}
         mirrored_inputs = {name: mirrored(value, name) for name, value in inputs.items()}
         views = []
-        for view in (inputs, mirrored_inputs):
+        for view, is_mirrored in ((inputs, False), (mirrored_inputs, True)):
             forward = self.net_maps(view, t)
             backward = self.net_maps(time_reversed(view), 1.0 - t).time_reversed()
-            views += [forward, backward]
-        views[2], views[3] = views[2].mirrored(), views[3].mirrored()
+            views += (
+                [forward.mirrored(), backward.mirrored()] if is_mirrored else [forward, backward]
+            )
         return NetMaps(*(sum(parts) / len(views) for parts in zip(*views, strict=True)))
 
     def predict(self, pair: dict, t: torch.Tensor, ensemble: bool = False) -> dict:
