@@ -87,8 +87,8 @@ def flow_scale_for(height: int, width: int, max_flow_side: int = MAX_FLOW_SIDE) 
 
 def has_bfloat16_units(device: str | torch.device) -> bool:
     """Whether `device` is a CPU with bfloat16 matrix instructions (AMX or AVX512-BF16), where
-    a bfloat16 autocast runs the interpolator's convolutions several times faster (about 22
-    -> 6 ms per pass at 216x120 on the benchmark machine's AMX cores)."""
+    the interpolator's convolutions run several times faster in bfloat16 (about 22 -> 6 ms per
+    pass at 216x120 on the benchmark machine's AMX cores)."""
     if torch.device(device).type != "cpu":
         return False
     try:
@@ -107,9 +107,10 @@ class LearnedFrames:
     ensemble: average the network's maps over the pair's four symmetric views (time-reversed,
     mirrored; `FlowFusionNet.ensemble_maps`): four passes of the small network per frame,
     higher PSNR on real video than one pass (README, Inbetweening).
-    bfloat16: run the convolutions under a bfloat16 autocast; None (default) does so on CPUs
-    with bfloat16 units (`has_bfloat16_units`), where it is much faster; the frames differ
-    from float32 by float rounding (the benchmark's PSNR to three decimals is the same)."""
+    bfloat16: hold the network's convolutions in bfloat16 (`FlowFusionNet.convolutions_to`;
+    the net given is changed in place); None (default) does so on CPUs with bfloat16 units
+    (`has_bfloat16_units`), where it is much faster; the frames differ from float32 by float
+    rounding (the benchmark's PSNR to three decimals is the same)."""
 
     def __init__(
         self,
@@ -126,6 +127,8 @@ class LearnedFrames:
         self.max_flow_side = max_flow_side
         self.ensemble = ensemble
         self.bfloat16 = has_bfloat16_units(self.device) if bfloat16 is None else bfloat16
+        if self.bfloat16:
+            self.net.convolutions_to(torch.bfloat16)
 
     @classmethod
     def from_pretrained(
@@ -156,13 +159,10 @@ class LearnedFrames:
             )
 
         def frame_at(t: float) -> np.ndarray:
-            with (
-                torch.inference_mode(),
-                torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bfloat16),
-            ):
+            with torch.inference_mode():
                 time_t = torch.tensor([t], dtype=torch.float32, device=self.device)
                 frame = self.net.frame_at(pair, time_t, self.ensemble)[0]
-            return frame.float().permute(1, 2, 0).cpu().numpy()[:height, :width]
+            return frame.permute(1, 2, 0).cpu().numpy()[:height, :width]
 
         return frame_at
 

@@ -109,7 +109,7 @@ def one_pass_learned():
 
 
 def float32_learned():
-    """The `learned` method without the bfloat16 autocast: its time on a CPU without bfloat16
+    """The `learned` method with float32 convolutions: its time on a CPU without bfloat16
     units (the same frames up to float rounding)."""
     return Inbetweener(FLOAT32, make_frames=LearnedFrames.from_pretrained(bfloat16=False))
 
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
         "--ablations",
         action="store_true",
         help=f'also score "{ONE_PASS}" (no view ensemble) and "{FLOAT32}" (no bfloat16 '
-        "autocast: the time on CPUs without bfloat16 units)",
+        "convolutions: the time on CPUs without bfloat16 units)",
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "inbetween.json")
     args = parser.parse_args(argv)

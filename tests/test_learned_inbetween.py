@@ -108,7 +108,7 @@ def test_channels_last_inference_matches_the_training_layout():
     t = torch.tensor([0.3])
     with torch.no_grad():
         expected = net(start, end, *flows, t)
-        LearnedFrames(net, device="cpu")  # converts the net to channels-last weights
+        LearnedFrames(net, device="cpu", bfloat16=False)  # makes the weights channels-last
         assert net.encode0[0][0].weight.is_contiguous(memory_format=torch.channels_last)
         torch.testing.assert_close(net(start, end, *flows, t), expected, atol=1e-5, rtol=0)
 
@@ -160,6 +160,27 @@ def test_the_untrained_network_gives_the_same_frame_with_or_without_the_ensemble
         )
 
 
+def test_reversed_and_mirrored_net_inputs_are_those_of_the_reversed_and_mirrored_pair():
+    """The ensemble derives three of its four views' inputs from the first one's by permuting
+    and mirroring channels; they must equal the inputs computed from those pairs."""
+    net = tiny_net(seed=5)
+    (start, end), (flow_01, flow_10) = random_pair(seed=2)
+    t = torch.tensor([0.3])
+    given = net.net_input(net.prepare(start, end, flow_01, flow_10), t)
+    reversed_pair = net.prepare(end, start, flow_10, flow_01)
+    mirrored_pair = net.prepare(
+        mirror(start), mirror(end), mirror(flow_01, True), mirror(flow_10, True)
+    )
+    expected = {
+        "time_reversed": net.net_input(reversed_pair, 1.0 - t),
+        "mirrored": net.net_input(mirrored_pair, t),
+    }
+    for view, computed in expected.items():
+        derived = getattr(given, view)()
+        for got, wanted in zip(derived, computed, strict=True):
+            torch.testing.assert_close(got, wanted, atol=1e-5, rtol=0)
+
+
 def test_bfloat16_frames_match_float32_up_to_rounding():
     start, end = textured_image(seed=7, height=64, width=96), textured_image(8, 64, 96)
     frames = {}
@@ -167,8 +188,11 @@ def test_bfloat16_frames_match_float32_up_to_rounding():
         make_frames = LearnedFrames(tiny_net(seed=4), device="cpu", bfloat16=bfloat16)
         frames[bfloat16] = make_frames(start, end)(0.5)
     np.testing.assert_allclose(frames[True], frames[False], atol=0.02)
-    assert not has_bfloat16_units("cuda")  # autocast to bfloat16 only on capable CPUs
+    assert not has_bfloat16_units("cuda")  # bfloat16 by default only on capable CPUs
     assert LearnedFrames(tiny_net(), device="cpu", bfloat16=False).bfloat16 is False
+    held = LearnedFrames(tiny_net(), device="cpu", bfloat16=True).net
+    assert held.head.weight.dtype == torch.bfloat16
+    assert held.detail_gain.dtype == torch.float32  # the fusion stays in float32
 
 
 def test_read_only_frames_need_no_copy_warning():

@@ -131,15 +131,13 @@ def input_groups(name: str, widths: tuple[int, int, int]) -> list[int]:
     raise KeyError(f"unknown layer {name}")
 
 
-NET_INPUTS = (
-    "small_start",
-    "small_end",
-    "flow_01",
-    "flow_10",
-    "visible_in_start",
-    "visible_in_end",
-)
-"""What the network's pass reads from a prepared pair (all at net resolution)."""
+REVERSED_CHANNELS = (3, 4, 5, 0, 1, 2, 9, 10, 11, 6, 7, 8, 12, 15, 16, 13, 14, 18, 17, 19)
+"""The network's input channels for the time-reversed pair (end -> start at 1 - t), as a
+permutation of the pair's own: start and end swap, and so do their warps to t, the flows from
+t and the visibilities (under linear motion the reversed pair's flows from 1 - t are the
+pair's flows from t, swapped); the last channel, t, becomes 1 - t."""
+FLOW_X_CHANNELS = [13, 15]
+"""The input channels holding the x components of the flows from t (negated when mirrored)."""
 
 
 def flip_x(value: torch.Tensor, is_flow: bool) -> torch.Tensor:
@@ -148,19 +146,27 @@ def flip_x(value: torch.Tensor, is_flow: bool) -> torch.Tensor:
     return torch.cat([-value[:, :1], value[:, 1:]], 1) if is_flow else value
 
 
-def mirrored(value: torch.Tensor, name: str) -> torch.Tensor:
-    """A net input (one of `NET_INPUTS`) as seen in the left-right mirrored pair."""
-    return flip_x(value, is_flow=name.startswith("flow"))
+class NetInput(NamedTuple):
+    """What one network pass sees at net resolution: the input channels (B, INPUT_CHANNELS,
+    h, w), the linear-motion flows from t to the start and to the end (B, 2, h, w; the
+    network corrects them) and t (B,)."""
 
+    features: torch.Tensor
+    flow_t0: torch.Tensor
+    flow_t1: torch.Tensor
+    t: torch.Tensor
 
-def time_reversed(inputs: dict) -> dict:
-    """Net inputs of the reversed pair (end -> start): the two sides swap."""
-    swap = {"start": "end", "end": "start", "01": "10", "10": "01"}
-    reversed_inputs = {}
-    for name, value in inputs.items():
-        stem, side = name.rsplit("_", 1)
-        reversed_inputs[f"{stem}_{swap[side]}"] = value
-    return reversed_inputs
+    def time_reversed(self) -> NetInput:
+        """The input of the reversed pair (end -> start) at 1 - t, without recomputing it."""
+        features = self.features[:, REVERSED_CHANNELS]  # a copy
+        features[:, -1] = 1.0 - features[:, -1]
+        return NetInput(features, self.flow_t1, self.flow_t0, 1.0 - self.t)
+
+    def mirrored(self) -> NetInput:
+        """The input of the left-right mirrored pair, without recomputing it."""
+        features = torch.flip(self.features, dims=[-1])  # a copy
+        features[:, FLOW_X_CHANNELS] = -features[:, FLOW_X_CHANNELS]
+        return NetInput(features, flip_x(self.flow_t0, True), flip_x(self.flow_t1, True), self.t)
 
 
 class NetMaps(NamedTuple):
@@ -236,15 +242,13 @@ class FlowFusionNet(nn.Module):
             "visible_in_start": 1.0 - occlusion(flow_10, flow_01),  # end's pixels
         }
 
-    def net_maps(self, inputs: dict, t: torch.Tensor) -> NetMaps:
-        """The network's pass at net resolution for the `NET_INPUTS` of a prepared pair (or a
-        mirrored / time-reversed view of them) and times t (B,)."""
-        flow_t0, flow_t1 = linear_flows(inputs["flow_01"], inputs["flow_10"], t)
-        small_start, small_end = inputs["small_start"], inputs["small_end"]
+    def net_input(self, pair: dict, t: torch.Tensor) -> NetInput:
+        """The network's input for a prepared pair and times t (B,)."""
+        flow_t0, flow_t1 = linear_flows(pair["flow_01"], pair["flow_10"], t)
+        small_start, small_end = pair["small_start"], pair["small_end"]
         # Forward-backward visibility carried to time t: hints where one side is hidden.
-        visible_start = backward_warp(inputs["visible_in_start"], flow_t1)
-        visible_end = backward_warp(inputs["visible_in_end"], flow_t0)
-        t_map = t.view(-1, 1, 1, 1)
+        visible_start = backward_warp(pair["visible_in_start"], flow_t1)
+        visible_end = backward_warp(pair["visible_in_end"], flow_t0)
         norm = self.config.flow_norm
         warped_start = backward_warp(small_start, flow_t0)
         warped_end = backward_warp(small_end, flow_t1)
@@ -259,22 +263,29 @@ class FlowFusionNet(nn.Module):
                 flow_t1 / norm,
                 visible_start,
                 visible_end,
-                t_map.expand(-1, 1, *flow_t0.shape[-2:]),
+                t.view(-1, 1, 1, 1).expand(-1, 1, *flow_t0.shape[-2:]),
             ],
             dim=1,
         )
+        return NetInput(features, flow_t0, flow_t1, t)
+
+    def net_maps(self, net_input: NetInput) -> NetMaps:
+        """One pass of the network (in the dtype of its convolutions, `convolutions_to`)."""
+        features = net_input.features.to(self.head.weight.dtype)
         level0 = self.encode0(features)
         level1 = self.encode1(level0)
         level2 = self.encode2(level1)
         up1 = self.decode1(torch.cat([F.interpolate(level2, scale_factor=2.0), level1], 1))
         up0 = self.decode0(torch.cat([F.interpolate(up1, scale_factor=2.0), level0], 1))
-        out = self.head(up0).float()  # float32 also under a bfloat16 autocast
+        out = self.head(up0).float()
+        norm = self.config.flow_norm
         # Prior: the time-weighted average (weights 1 - t and t); on real video it scored
         # better than the classical method's visibility-weighted one.
+        t_map = net_input.t.view(-1, 1, 1, 1)
         prior = torch.log(1.0 - t_map + 1e-3) - torch.log(t_map + 1e-3)
         return NetMaps(
-            flow_t0=flow_t0 + norm * out[:, 0:2],
-            flow_t1=flow_t1 + norm * out[:, 2:4],
+            flow_t0=net_input.flow_t0 + norm * out[:, 0:2],
+            flow_t1=net_input.flow_t1 + norm * out[:, 2:4],
             mask_logit=out[:, 4:5] + prior,
             colour=out[:, 5:8],
             detail_logit=out[:, 8:9],
@@ -285,23 +296,31 @@ class FlowFusionNet(nn.Module):
         reversed (end -> start at 1 - t), mirrored left-right, and both; each view's maps
         are mapped back before averaging. Four network passes instead of one; on real video
         it scores higher than one pass (README, Inbetweening)."""
-        inputs = {name: pair[name] for name in NET_INPUTS}
-        mirrored_inputs = {name: mirrored(value, name) for name, value in inputs.items()}
+        given = self.net_input(pair, t)
         views = []
-        for view, is_mirrored in ((inputs, False), (mirrored_inputs, True)):
-            forward = self.net_maps(view, t)
-            backward = self.net_maps(time_reversed(view), 1.0 - t).time_reversed()
+        for view, is_mirrored in ((given, False), (given.mirrored(), True)):
+            forward = self.net_maps(view)
+            backward = self.net_maps(view.time_reversed()).time_reversed()
             views += (
                 [forward.mirrored(), backward.mirrored()] if is_mirrored else [forward, backward]
             )
         return NetMaps(*(sum(parts) / len(views) for parts in zip(*views, strict=True)))
+
+    def convolutions_to(self, dtype: torch.dtype) -> FlowFusionNet:
+        """Hold the convolution weights in `dtype` (bfloat16 runs several times faster on CPUs
+        with bfloat16 units); their input is cast to it and their output back to float32,
+        so warps and fusion stay in float32. Returns self."""
+        for layers in (self.encode0, self.encode1, self.encode2, self.decode1, self.decode0):
+            layers.to(dtype)
+        self.head.to(dtype)
+        return self
 
     def predict(self, pair: dict, t: torch.Tensor, ensemble: bool = False) -> dict:
         """For a prepared pair and times t (B,): "frame" (B, 3, H, W) in [0, 1], and the
         refined flows "flow_t0", "flow_t1" (B, 2, h, w) in net pixels (where each pixel of
         the frame at t comes from in the start / end frame). `ensemble`: average the four
         symmetric views' maps (`ensemble_maps`) instead of one pass."""
-        maps = self.ensemble_maps(pair, t) if ensemble else self.net_maps(pair, t)
+        maps = self.ensemble_maps(pair, t) if ensemble else self.net_maps(self.net_input(pair, t))
         flow_t0, flow_t1 = maps.flow_t0, maps.flow_t1
         refined = {"flow_t0": flow_t0, "flow_t1": flow_t1}
         mask = torch.sigmoid(maps.mask_logit)
