@@ -18,6 +18,7 @@ from animators.nets.interpolator import (
     FlowFusionNet,
     InterpolatorConfig,
     backward_warp,
+    flip_x,
     occlusion,
 )
 from animators.optical_flow import (
@@ -122,8 +123,15 @@ def random_pair(seed: int = 0):
 
 
 def mirror(value: torch.Tensor, is_flow: bool = False) -> torch.Tensor:
-    value = torch.flip(value, dims=[-1])
-    return torch.cat([-value[:, :1], value[:, 1:]], 1) if is_flow else value
+    return flip_x(value, is_flow)
+
+
+def test_flip_x_mirrors_and_negates_only_a_flows_x():
+    flow = torch.arange(2 * 2 * 3, dtype=torch.float32).view(1, 2, 2, 3)
+    flipped = flip_x(flow, is_flow=True)
+    torch.testing.assert_close(flipped[:, 0], -flow[:, 0].flip(-1))
+    torch.testing.assert_close(flipped[:, 1], flow[:, 1].flip(-1))
+    torch.testing.assert_close(flip_x(flow, is_flow=False), flow.flip(-1))
 
 
 @pytest.mark.parametrize("ensemble", [False, True])
