@@ -87,8 +87,8 @@ def flow_scale_for(height: int, width: int, max_flow_side: int = MAX_FLOW_SIDE) 
 
 def has_bfloat16_units(device: str | torch.device) -> bool:
     """Whether `device` is a CPU with bfloat16 matrix instructions (AMX or AVX512-BF16), where
-    the interpolator's convolutions run several times faster in bfloat16 (about 22 -> 6 ms per
-    pass at 216x120 on the benchmark machine's AMX cores)."""
+    the interpolator's convolutions run several times faster in bfloat16 than in float32 (see
+    the `learned, float32` row of the README's inbetweening table)."""
     if torch.device(device).type != "cpu":
         return False
     try:
@@ -98,7 +98,7 @@ def has_bfloat16_units(device: str | torch.device) -> bool:
 
 
 class LearnedFrames:
-    """The `learned` method: (start, end) float images -> FrameAt, with a trained
+    """The `learned` method: (start, end) uint8 images -> FrameAt, with a trained
     `FlowFusionNet` (animators.nets.interpolator) refining DIS flow for each t.
 
     max_flow_side: frames whose longer side exceeds it get their flow (and the network) at a

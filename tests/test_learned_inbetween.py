@@ -122,10 +122,6 @@ def random_pair(seed: int = 0):
     return frames, flows
 
 
-def mirror(value: torch.Tensor, is_flow: bool = False) -> torch.Tensor:
-    return flip_x(value, is_flow)
-
-
 def test_flip_x_mirrors_and_negates_only_a_flows_x():
     flow = torch.arange(2 * 2 * 3, dtype=torch.float32).view(1, 2, 2, 3)
     flipped = flip_x(flow, is_flow=True)
@@ -147,9 +143,9 @@ def test_the_ensemble_is_symmetric_in_time_and_mirror_and_one_pass_is_not(ensemb
         reversed_pair = net.prepare(end, start, flow_10, flow_01)
         backwards = net.frame_at(reversed_pair, 1.0 - t, ensemble)
         mirrored_pair = net.prepare(
-            mirror(start), mirror(end), mirror(flow_01, True), mirror(flow_10, True)
+            flip_x(start, False), flip_x(end, False), flip_x(flow_01, True), flip_x(flow_10, True)
         )
-        mirrored = mirror(net.frame_at(mirrored_pair, t, ensemble))
+        mirrored = flip_x(net.frame_at(mirrored_pair, t, ensemble), False)
     for other in (backwards, mirrored):
         if ensemble:
             torch.testing.assert_close(other, frame, atol=1e-5, rtol=0)
@@ -177,7 +173,7 @@ def test_reversed_and_mirrored_net_inputs_are_those_of_the_reversed_and_mirrored
     given = net.net_input(net.prepare(start, end, flow_01, flow_10), t)
     reversed_pair = net.prepare(end, start, flow_10, flow_01)
     mirrored_pair = net.prepare(
-        mirror(start), mirror(end), mirror(flow_01, True), mirror(flow_10, True)
+        flip_x(start, False), flip_x(end, False), flip_x(flow_01, True), flip_x(flow_10, True)
     )
     expected = {
         "time_reversed": net.net_input(reversed_pair, 1.0 - t),
