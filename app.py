@@ -31,15 +31,15 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import animators  # noqa: E402
-from animators.base import AnimatorError, Clip  # noqa: E402
-from animators.birds import (  # noqa: E402
+from animators.birds.animator import (  # noqa: E402
     DEFAULT_COARSE_LAYERS,
     DEFAULT_IDENTITY_STEPS,
     DEFAULT_PROJECTION_STEPS,
 )
-from animators.export import save_clip  # noqa: E402
-from animators.inputs import load_image, load_mask, prepare_mask, source_scale  # noqa: E402
-from animators.limits import check_count  # noqa: E402
+from animators.core.base import AnimatorError, Clip  # noqa: E402
+from animators.core.export import save_clip  # noqa: E402
+from animators.core.inputs import load_image, load_mask, prepare_mask, source_scale  # noqa: E402
+from animators.core.limits import check_count  # noqa: E402
 
 LOG = logging.getLogger("animate-app")
 EXAMPLES = Path(__file__).resolve().parent / "examples"

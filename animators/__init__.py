@@ -16,14 +16,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .base import AnimatorError, Clip, InputError
-from .birds import BirdAnimator
-from .checkpoints import CheckpointNotFound
-from .fluid_generators import SEED_METHODS, GeneratedWaterfall
-from .inbetween import GeneratedClipFrames, Inbetweener, LearnedFrames, MipalFrames
-from .motion_field import MotionFieldPredictor
-from .text_sequence import TextAnimator
-from .waterfall import Waterfall
+from animators.birds.animator import BirdAnimator
+from animators.core.base import AnimatorError, Clip, InputError
+from animators.core.checkpoints import CheckpointNotFound
+from animators.inbetween.animator import (
+    GeneratedClipFrames,
+    Inbetweener,
+    LearnedFrames,
+    MipalFrames,
+)
+from animators.text.animator import TextAnimator
+from animators.waterfall.animator import Waterfall
+from animators.waterfall.generators import SEED_METHODS, GeneratedWaterfall
+from animators.waterfall.motion_field import MotionFieldPredictor
 
 # task -> method -> factory(device) returning the animator. The first method is the default.
 REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {

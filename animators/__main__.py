@@ -12,16 +12,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import load, methods
-from .base import AnimatorError, Clip
-from .birds import (
+from animators import load, methods
+from animators.birds.animator import (
     DEFAULT_COARSE_LAYERS,
     DEFAULT_IDENTITY_STEPS,
     DEFAULT_PROJECTION_STEPS,
     BirdAnimator,
 )
-from .export import PLAYBACK_MODES, save_clip
-from .inputs import load_image, load_mask, source_scale
+from animators.core.base import AnimatorError, Clip
+from animators.core.export import PLAYBACK_MODES, save_clip
+from animators.core.inputs import load_image, load_mask, source_scale
 
 
 def _common(parser: argparse.ArgumentParser, frames_default: int) -> None:

@@ -156,10 +156,10 @@ def render_bird_scene(height: int = 426, width: int = 640, candidates: int = 32)
     candidate it finds most surely is used; otherwise the first."""
     import torch
 
-    from animators.bird_detector import BirdDetector, DetectorUnavailable
-    from animators.bird_flight import feather_mask
-    from animators.checkpoints import load_module, resolve
-    from animators.nets.stylegan import StyleGANConfig, StyleGANGenerator
+    from animators.birds.detector import BirdDetector, DetectorUnavailable
+    from animators.birds.flight import feather_mask
+    from animators.core.checkpoints import load_module, resolve
+    from animators.nets.birds.stylegan import StyleGANConfig, StyleGANGenerator
 
     ys = np.mgrid[0:height, 0:width][0].astype(np.float32)
     sky = np.stack([120 + 70 * ys / height, 170 + 50 * ys / height, 235 + 0 * ys], -1)

@@ -21,7 +21,7 @@ import torch
 from PIL import Image
 
 import animators
-from animators.export import write_gif
+from animators.core.export import write_gif
 
 HERE = Path(__file__).resolve().parent
 MEDIA = HERE.parent / "docs" / "media"
@@ -67,13 +67,13 @@ def readable_seed(caption: str, first: int, tries: int = 20) -> int:
     """For a one-digit caption, the seed among `first`..`first + tries - 1` whose GAN-drawn
     frame the benchmark's digit checker reads as the caption's digit most confidently (the
     digit GAN draws the named digit about 3 times in 4); other captions keep `first`."""
-    from animators.captions import DIGIT_WORDS, tokenize, words
-    from benchmarks.text import centred_crop, digit_checker
+    from animators.text.captions import DIGIT_WORDS, tokenize, words
+    from benchmarks.text.rollouts import centred_crop, digit_checker
 
     digits = [word for word in words(caption) if word in DIGIT_WORDS]
     if len(digits) != 1:
         return first
-    generator = animators.text_sequence.TextSequenceAnimator.from_pretrained("mnist").first_frame
+    generator = animators.text.animator.TextSequenceAnimator.from_pretrained("mnist").first_frame
     checker = digit_checker()
     tokens = torch.tensor([tokenize(caption)])
     seeds = list(range(first, first + tries))
@@ -131,7 +131,7 @@ WATERFALL_METHODS = ("flow", "pix2gif", "recursive", "recurrent")
 def waterfall_media() -> None:
     """The rendered waterfall with no brush: the photo, then each learned method, side by side
     (methods without a checkpoint are left out), and the model's motion field."""
-    from animators.checkpoints import CheckpointNotFound
+    from animators.core.checkpoints import CheckpointNotFound
 
     photo = _load("waterfall.png")
     panels = [np.repeat(photo[None], 24, axis=0)]
@@ -167,8 +167,8 @@ def birds_media() -> None:
     """birds_flight.gif (the example photo | the pasted-back flight | the loop across the photo),
     birds_samples.png (StyleGAN samples above DCGAN samples, same seeds) and birds_poses.png
     (the pose bank's keyframes as the generator draws them, in cycle order)."""
-    from animators.checkpoints import CheckpointNotFound, load_module, resolve
-    from animators.nets.dcgan import DCGANConfig, DCGANGenerator
+    from animators.core.checkpoints import CheckpointNotFound, load_module, resolve
+    from animators.nets.birds.dcgan import DCGANConfig, DCGANGenerator
 
     photo = _load("bird_scene.png")
     birds = animators.load("birds")

@@ -8,6 +8,7 @@ import socket
 
 import cv2
 import numpy as np
+import torch
 from PIL import Image
 
 
@@ -83,3 +84,16 @@ def running_app():
         yield demo
     finally:
         demo.close()
+
+
+class FixedNet(torch.nn.Module):
+    """Stands in for the network: the top half flows right (relative speed 1), the bottom
+    half is still."""
+
+    def forward(self, image):
+        batch, _, height, width = image.shape
+        velocity = torch.zeros(batch, 2, height, width)
+        logit = torch.full((batch, 1, height, width), -8.0)
+        velocity[:, 0, : height // 2] = 1.0
+        logit[:, :, : height // 2] = 8.0
+        return {"velocity": velocity, "moving_logit": logit}

@@ -1,5 +1,5 @@
 """What every training script shares: device choice, seeding, resumable run folders, and
-writing the small inference checkpoint through `animators.checkpoints`.
+writing the small inference checkpoint through `animators.core.checkpoints`.
 
 A run folder (`runs/NAME/`, git-ignored) holds:
 - state.pt       full resumable state (model, optimiser, step, RNG), torch.save'd by us and
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from animators.checkpoints import save_checkpoint
+from animators.core.checkpoints import save_checkpoint
 
 
 def pick_device(requested: str | None = None) -> torch.device:

@@ -1,4 +1,4 @@
-"""Upload a checkpoint folder to the Hugging Face Hub, where `animators.checkpoints.resolve`
+"""Upload a checkpoint folder to the Hugging Face Hub, where `animators.core.checkpoints.resolve`
 finds it when the repository has no local copy.
 
     python -m training.publish checkpoints/waterfall/motion --repo ORG/NAME
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from animators.checkpoints import CONFIG, WEIGHTS, hub_repo
+from animators.core.checkpoints import CONFIG, WEIGHTS, hub_repo
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Bird flight: find the bird, animate it, fly it across the photo."""

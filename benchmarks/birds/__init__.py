@@ -1,0 +1,1 @@
+"""Bird-flight benchmark (`flight`)."""

@@ -1,0 +1,5 @@
+"""`python -m benchmarks.inbetween` runs `benchmarks.inbetween.triplets`."""
+
+from benchmarks.inbetween.triplets import main
+
+main()

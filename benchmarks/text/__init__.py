@@ -1,0 +1,1 @@
+"""Text-conditioned sequence benchmark (`rollouts`)."""

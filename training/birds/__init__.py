@@ -1,0 +1,1 @@
+"""Training of the bird models: StyleGAN2 / DCGAN, encoder, pose bank; the bird photos."""

@@ -1,0 +1,1 @@
+"""Training of the inbetweening models: the flow interpolator, the clip generators, MIPAL."""

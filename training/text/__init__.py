@@ -1,0 +1,1 @@
+"""Training of the text-conditioned models, and their captioned data sets."""

@@ -1,0 +1,1 @@
+"""Training of the waterfall models: motion field, Pix2Gif generators, streak alignment."""
