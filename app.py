@@ -466,10 +466,11 @@ def build_inbetween_tab() -> None:
         "`learned` (default) is a trained interpolator that refines optical flow and decides "
         "per pixel which frame to trust; `flow` is classical optical flow with occlusion "
         "handling; `blend` is the plain cross-fade baseline, shown beside the result. "
-        "`cvae` and `cgan` are the seed's 3D-convolutional clip generators (64x64, upscaled "
-        "as a preview); they sample, so the seed and the number of samples matter. `mipal` is "
-        "the seed's encoder-decoder + refinement model (256x256). The seed's models were "
-        "trained only briefly and lose to the blend baseline at full size."
+        "`cvae` and `cgan` are the original project's 3D-convolutional clip generators (64x64, "
+        "upscaled as a preview); they sample, so the seed and the number of samples matter. "
+        "`mipal` is the original project's encoder-decoder + refinement model (256x256). The "
+        "original projects' models were trained only briefly and lose to the blend baseline at "
+        "full size."
     )
     with gr.Row():
         start = PhotoUpload(label="Start frame", type="filepath", elem_id="inbetween-start")

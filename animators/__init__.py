@@ -27,7 +27,7 @@ from animators.inbetween.animator import (
 )
 from animators.text.animator import TextAnimator
 from animators.waterfall.animator import Waterfall
-from animators.waterfall.generators import SEED_METHODS, GeneratedWaterfall
+from animators.waterfall.generators import ORIGINAL_METHODS, GeneratedWaterfall
 from animators.waterfall.motion_field import MotionFieldPredictor
 
 # task -> method -> factory(device) returning the animator. The first method is the default.
@@ -39,7 +39,7 @@ REGISTRY: dict[str, dict[str, Callable[[Any], Any]]] = {
             name: (
                 lambda device, name=name: GeneratedWaterfall.from_pretrained(name, device=device)
             )
-            for name in SEED_METHODS
+            for name in ORIGINAL_METHODS
         },
     },
     "inbetween": {

@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     birds.add_argument("image", type=Path)
     birds.add_argument(
         "--detector",
-        help="YOLOv8 COCO weights (.pt or .onnx); default: $ANIMATORS_BIRD_DETECTOR "
+        help="YOLOv8 COCO weights (.pt or .onnx); default: $ANIMATE_BIRD_DETECTOR "
         "or ultralytics' yolov8n.pt",
     )
     birds.add_argument("--whole-image", action="store_true", help="skip detection")

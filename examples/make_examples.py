@@ -152,7 +152,7 @@ def save(array: np.ndarray, name: str) -> None:
 
 def render_bird_scene(height: int = 426, width: int = 640, candidates: int = 32) -> np.ndarray:
     """A sky, a branch, and a bird sampled from checkpoints/birds/stylegan (truncation 0.6),
-    enlarged and blended in with a soft oval. With a detector (ANIMATORS_BIRD_DETECTOR), the
+    enlarged and blended in with a soft oval. With a detector (ANIMATE_BIRD_DETECTOR), the
     candidate it finds most surely is used; otherwise the first."""
     import torch
 

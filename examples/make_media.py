@@ -3,7 +3,7 @@
     python -m examples.make_media [--only text]
 
 Writes docs/media/waterfall.gif, clouds.gif (brush), inbetween.gif (blend | flow | learned
-side by side) and inbetween_seed_methods.gif (cvae seed 0 | cvae seed 1 | cgan | mipal), scaled
+side by side) and inbetween_original_methods.gif (cvae seed 0 | cvae seed 1 | cgan | mipal), scaled
 to 384 px wide to keep the repository small; waterfall_methods.gif (the photo | the
 motion-field model with no brush | pix2gif | recursive | recurrent) and waterfall_field.png
 (the photo | the model's motion field); and text_<domain>.gif: four captions per domain, each
@@ -106,12 +106,12 @@ def text_media(num_frames: int = 32) -> None:
 
 
 def inbetween_media() -> None:
-    """inbetween.gif: blend | flow | learned; inbetween_seed_methods.gif: cvae (seed 0) |
+    """inbetween.gif: blend | flow | learned; inbetween_original_methods.gif: cvae (seed 0) |
     cvae (seed 1) | cgan | mipal; 10 frames between the rendered example pair, looped."""
     start, end = _load("inbetween_start.png"), _load("inbetween_end.png")
     panels = {
         "inbetween.gif": [("blend", 0), ("flow", 0), ("learned", 0)],
-        "inbetween_seed_methods.gif": [("cvae", 0), ("cvae", 1), ("cgan", 0), ("mipal", 0)],
+        "inbetween_original_methods.gif": [("cvae", 0), ("cvae", 1), ("cgan", 0), ("mipal", 0)],
     }
     for name, methods in panels.items():
         strips = []

@@ -19,7 +19,7 @@ _SHARED_DETECTOR = os.path.join(
     os.path.dirname(__file__), "..", "..", "shared", "weights", "yolov8n-coco", "yolov8n-int8.onnx"
 )
 if os.path.isfile(_SHARED_DETECTOR):
-    os.environ.setdefault("ANIMATORS_BIRD_DETECTOR", os.path.abspath(_SHARED_DETECTOR))
+    os.environ.setdefault("ANIMATE_BIRD_DETECTOR", os.path.abspath(_SHARED_DETECTOR))
 
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402

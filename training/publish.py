@@ -1,7 +1,7 @@
 """Upload a checkpoint folder to the Hugging Face Hub, where `animators.core.checkpoints.resolve`
 finds it when the repository has no local copy.
 
-    python -m training.publish checkpoints/waterfall/motion --repo ORG/NAME
+    python -m training.publish checkpoints/waterfall/flow --repo ORG/NAME
 
 It lands under `<task>/<model>/` in the Hub repo (the same layout as `checkpoints/`).
 Needs a token with write access (`huggingface-cli login` or HF_TOKEN) and internet.

@@ -46,7 +46,7 @@ MAX_IDENTITY_STEPS = 500
 # critic's features of the reconstruction.
 DEFAULT_IDENTITY_STEPS = 0
 SUGGESTED_IDENTITY_STEPS = 30  # the number the benchmark's identity-step rows use
-# Pose and shape from the first 3 style inputs. The seed took the first 7 of its 256-px
+# Pose and shape from the first 3 style inputs. The original project took the first 7 of its 256-px
 # generator's 14: those reach its 32x32 layers, 1/8 of the output size. In this 64-px generator
 # the same 1/8 (its 4x4 and 8x8 layers) is the first 3 of 10; taking 7 here would also replace
 # the user's colours (benchmarks/birds/flight.py: identity 0.80 with 3, 0.69 with 7, the same
@@ -80,15 +80,15 @@ class BirdAnimator:
 
     @classmethod
     def from_pretrained(
-        cls, detector: str | Path | None = None, device=None, path: str | Path | None = None
+        cls, detector: str | Path | None = None, device=None, source: str | Path | None = None
     ) -> BirdAnimator:
         """Load checkpoints/birds/{stylegan, stylegan_critic, encoder, pose_bank} (local first,
-        then the Hub). `detector`: YOLOv8 weights path (default: ANIMATORS_BIRD_DETECTOR, else
-        ultralytics' yolov8n.pt). `path`: a folder holding those four checkpoint folders."""
+        then the Hub). `detector`: YOLOv8 weights path (default: ANIMATE_BIRD_DETECTOR, else
+        ultralytics' yolov8n.pt). `source`: a folder holding those four checkpoint folders."""
         device = checkpoints.pick_device(device)
 
         def folder(model: str) -> Path:
-            return checkpoints.resolve("birds", model, Path(path) / model if path else None)
+            return checkpoints.resolve("birds", model, Path(source) / model if source else None)
 
         generator, critic = load_generator_and_critic(
             folder("stylegan"), folder("stylegan_critic"), device

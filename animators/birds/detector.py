@@ -1,6 +1,7 @@
 """Find the bird in a photo with an ultralytics YOLOv8 COCO detector (class `bird`).
 
-Weights: the path given, else the environment variable ANIMATORS_BIRD_DETECTOR, else
+Weights: the path given, else the environment variable ANIMATE_BIRD_DETECTOR (the older name
+ANIMATORS_BIRD_DETECTOR still works, deprecated), else
 ultralytics' own `yolov8n.pt` (which ultralytics downloads where there is internet). An ONNX
 export such as `yolov8n-int8.onnx` runs through onnxruntime. The detector is loaded on first
 use, so the rest of the app works without it.
@@ -14,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from animators.core.base import AnimatorError
 
-DETECTOR_ENV = "ANIMATORS_BIRD_DETECTOR"
+DETECTOR_ENV = "ANIMATE_BIRD_DETECTOR"
+DEPRECATED_DETECTOR_ENV = "ANIMATORS_BIRD_DETECTOR"  # the same, under its old prefix
 DEFAULT_WEIGHTS = "yolov8n.pt"
 BIRD_CLASS = "bird"
 _LOADED: dict[str, object] = {}  # weights -> loaded YOLO model, shared by every animator
@@ -38,7 +41,10 @@ class Detection:
 
 
 def detector_weights(weights: str | Path | None = None) -> str:
-    return str(weights or os.environ.get(DETECTOR_ENV) or DEFAULT_WEIGHTS)
+    """The weights to load: `weights`, else $ANIMATE_BIRD_DETECTOR, else the deprecated
+    $ANIMATORS_BIRD_DETECTOR, else ultralytics' default."""
+    from_env = os.environ.get(DETECTOR_ENV) or os.environ.get(DEPRECATED_DETECTOR_ENV)
+    return str(weights or from_env or DEFAULT_WEIGHTS)
 
 
 @contextmanager
@@ -46,8 +52,6 @@ def keep_torch_threads():
     """Undo ultralytics' `torch.set_num_threads(cpu_count - 1)` (in its device selection) when
     the block ends: on a 2-core machine it leaves torch on 1 thread, which would slow every
     model run after a detection in the same process."""
-    import torch
-
     threads = torch.get_num_threads()
     try:
         yield

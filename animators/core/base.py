@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -65,12 +65,6 @@ class Clip:
         return list(self.info.get("warnings", []))
 
 
-class Animator(Protocol):
-    """Every task's animator is a callable returning a Clip; keyword arguments differ per task."""
-
-    def __call__(self, *args: Any, num_frames: int, seed: int = 0, progress=None) -> Clip: ...
-
-
 def to_uint8(image: np.ndarray) -> np.ndarray:
     """Float image in [0, 1] (any shape) -> uint8 in [0, 255], rounded and clipped."""
     return np.clip(np.rint(np.asarray(image, dtype=np.float32) * 255.0), 0, 255).astype(np.uint8)
@@ -93,8 +87,11 @@ def fit_size(width: int, height: int, max_side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def pad_to_multiple(image: np.ndarray, multiple: int) -> tuple[np.ndarray, tuple[int, int]]:
-    """Pad (H, W, ...) on the bottom and right by edge replication to multiples of `multiple`.
+def pad_to_multiple(
+    image: np.ndarray, multiple: int, mode: str = "edge"
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """Pad (H, W, ...) on the bottom and right to multiples of `multiple`, by edge replication
+    (`mode="edge"`) or mirroring without repeating the border pixel (`mode="reflect"`).
 
     Returns the padded array and the original (H, W), to crop back with `image[:H, :W]`.
     """
@@ -104,7 +101,7 @@ def pad_to_multiple(image: np.ndarray, multiple: int) -> tuple[np.ndarray, tuple
     if pad_h == 0 and pad_w == 0:
         return image, (height, width)
     pad = [(0, pad_h), (0, pad_w)] + [(0, 0)] * (image.ndim - 2)
-    return np.pad(image, pad, mode="edge"), (height, width)
+    return np.pad(image, pad, mode=mode), (height, width)
 
 
 def report(progress: ProgressFn | None, fraction: float, desc: str) -> None:

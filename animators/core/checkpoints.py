@@ -19,6 +19,9 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
+from safetensors.torch import load_file, save_file
+
 from animators.core.base import AnimatorError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -98,8 +101,6 @@ def resolve(
 
 def pick_device(device: str | None = None):
     """`device` as a torch.device; None picks CUDA when available, else the CPU."""
-    import torch
-
     return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
 
 
@@ -110,8 +111,6 @@ def read_json(folder: Path, name: str) -> dict[str, Any]:
 
 def load_state_dict(folder: str | Path, device: str = "cpu") -> dict:
     """Read `model.safetensors` from a checkpoint folder (never unpickles anything)."""
-    from safetensors.torch import load_file
-
     return load_file(str(Path(folder) / WEIGHTS), device=device)
 
 
@@ -135,8 +134,6 @@ def save_checkpoint(
     half: bool = True,
 ) -> Path:
     """Write model.safetensors (fp16 if `half`), config.json and metrics.json to `folder`."""
-    from safetensors.torch import save_file
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     state = {}

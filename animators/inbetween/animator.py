@@ -8,9 +8,10 @@ Methods
 - "learned": DIS flow at a reduced resolution, refined for each t by a trained network that
   also predicts the fusion mask and a colour residual (`animators.nets.inbetween.interpolator`,
   checkpoint inbetween/learned, trained by `training/inbetween/train_interpolator.py`).
-- `GeneratedClipFrames` runs the seed's whole-clip generators (3D-conv CVAE / CGAN,
+- `GeneratedClipFrames` runs the original project's whole-clip generators (3D-conv CVAE / CGAN,
   `training/inbetween/train_clip_generator.py`) at 64x64, upscaled as a preview; `MipalFrames` the
-  seed's encoder-decoder + refinement model (`training/inbetween/train_mipal.py`) at 256x256.
+  original project's encoder-decoder + refinement model (`training/inbetween/train_mipal.py`) at
+  256x256.
 """
 
 from __future__ import annotations
@@ -177,13 +178,13 @@ class LearnedFrames:
 
 def squeezed(image8: np.ndarray, side: int, device) -> torch.Tensor:
     """A uint8 (H, W, 3) frame squeezed to a float32 (1, 3, side, side) tensor in [0, 1], the
-    input of the seed's fixed-size models."""
+    input of the original project's fixed-size models."""
     small = cv2.resize(to_float(image8), (side, side), interpolation=cv2.INTER_AREA)
     return torch.from_numpy(small.transpose(2, 0, 1).copy())[None].to(device)
 
 
 class GeneratedClipFrames:
-    """The seed's whole-clip methods (`cvae`, `cgan`): a 3D-convolutional generator
+    """The original project's whole-clip methods (`cvae`, `cgan`): a 3D-convolutional generator
     (animators.nets.inbetween.clip_generator) makes a 30-frame 64x64 clip from the two frames
     (squeezed to 64x64) and a latent drawn from `seed`; frame t is read from that clip (linear
     between its frames) and upsampled back to the input size, as a preview."""
@@ -222,7 +223,7 @@ class GeneratedClipFrames:
 
 
 class MipalFrames:
-    """The seed's encoder-decoder + refinement method
+    """The original project's encoder-decoder + refinement method
     (`mipal`, animators.nets.inbetween.mipal): both frames squeezed to 256x256 and encoded once;
     for each t the latents are mixed, decoded and refined, and the frame is resized back to the
     input size (a preview above 256 px)."""

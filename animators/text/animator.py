@@ -19,7 +19,7 @@ from animators.core.base import Clip, InputError, ProgressFn, report
 from animators.core.limits import check_count, check_fps
 from animators.nets.text.first_frame import FirstFrameConfig, FirstFrameGenerator
 from animators.nets.text.next_frame import NextFrameConfig, NextFrameNet, stack_history
-from animators.text.captions import DIGIT_WORDS, tokenize, words
+from animators.text.captions import DIGIT_WORDS, PEOPLE, SHAPES, tokenize, words
 
 MAX_FRAMES = 64
 DOMAINS = ("mnist", "icons", "walking")
@@ -180,8 +180,6 @@ class TextSequenceAnimator:
 
 def domain_of(caption: str) -> str:
     """Which domain model a caption is for: "mnist" (digits), "icons" (shapes) or "walking"."""
-    from animators.text.captions import DIGIT_WORDS, PEOPLE, SHAPES, words
-
     found = set(words(caption))
     if found & set(SHAPES):
         return "icons"

@@ -1,5 +1,5 @@
-"""The seed's texture-motion generators as waterfall methods: "pix2gif" (3D generator, all
-frames at once), "recursive" (next-frame pix2pix fed its own output), "recurrent" (the same
+"""The original project's texture-motion generators as waterfall methods: "pix2gif" (3D generator,
+all frames at once), "recursive" (next-frame pix2pix fed its own output), "recurrent" (the same
 with a ConvGRU state). Baselines for the default motion-field method.
 
 They work at 64x64: the photo is squeezed to 64x64, the generator makes the frames there, and
@@ -16,54 +16,54 @@ import time as _time
 
 import cv2
 import numpy as np
+import torch
 
 from animators.core import checkpoints, metrics
 from animators.core.base import Clip, ProgressFn, report
 from animators.core.inputs import prepare_image, prepare_mask
 from animators.core.limits import Limits, check_count, check_fps, check_number
 from animators.core.optical_flow import dis_flow
+from animators.nets.waterfall.pix2gif import (
+    Pix2GifConfig,
+    Pix2GifGenerator,
+    RecursiveConfig,
+    RecursiveGenerator,
+)
 from animators.waterfall.animator import MAX_FRAMES, MIN_FRAMES
 from animators.waterfall.render import flow_overlay
 
 SIDE = 64
-SEED_METHODS = ("pix2gif", "recursive", "recurrent")
+ORIGINAL_METHODS = ("pix2gif", "recursive", "recurrent")
 
 
 class GeneratedWaterfall:
-    """Callable animator for the seed methods; same call as `waterfall.Waterfall`.
+    """Callable animator for the original projects' methods; same call as `waterfall.Waterfall`.
 
     Clip.info holds "motion_field" (the generated clip's average optical flow, (H, W, 2)
     px/frame at the photo's size), "motion_preview", "loop_seam", "sharpness", "seconds",
     "warnings"."""
 
     def __init__(self, method: str, generator, device=None, limits: Limits | None = None):
-        if method not in SEED_METHODS:
-            raise ValueError(f"method must be one of {SEED_METHODS}")
+        if method not in ORIGINAL_METHODS:
+            raise ValueError(f"method must be one of {ORIGINAL_METHODS}")
         self.method = method
         self.device = checkpoints.pick_device(device)
         self.generator = generator.to(self.device).eval()
         self.limits = limits or Limits.from_env()
 
     @classmethod
-    def from_pretrained(cls, method: str, path=None, device=None) -> GeneratedWaterfall:
-        from animators.nets.waterfall.pix2gif import (
-            NextFrameConfig,
-            NextFrameGenerator,
-            Pix2GifConfig,
-            Pix2GifGenerator,
-        )
-
-        folder = checkpoints.resolve("waterfall", method, path)
+    def from_pretrained(cls, method: str, source=None, device=None) -> GeneratedWaterfall:
+        """Load checkpoints/waterfall/<method> (or the folder `source`; local first, then the
+        Hub)."""
+        folder = checkpoints.resolve("waterfall", method, source)
         if method == "pix2gif":
             generator = checkpoints.load_module(Pix2GifGenerator, Pix2GifConfig, folder)
         else:
-            generator = checkpoints.load_module(NextFrameGenerator, NextFrameConfig, folder)
+            generator = checkpoints.load_module(RecursiveGenerator, RecursiveConfig, folder)
         return cls(method, generator, device)
 
     def small_frames(self, small: np.ndarray, num_frames: int, seed: int, progress) -> np.ndarray:
         """(num_frames, 64, 64, 3) float32 in [0, 255] from a (64, 64, 3) uint8 photo."""
-        import torch
-
         photo = torch.from_numpy(small.astype(np.float32) / 127.5 - 1.0).permute(2, 0, 1)[None]
         photo = photo.to(self.device)
         generator = torch.Generator().manual_seed(int(seed))

@@ -19,20 +19,16 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 
 from animators.core import checkpoints
+from animators.core.base import pad_to_multiple
+from animators.nets.waterfall.motion_field import MULTIPLE, MotionFieldConfig, MotionFieldNet
 from animators.waterfall.streaks import align_to_streaks
 
 NET_SIDES = (160, 256)
 """Longest sides of the copies the network sees (it was trained on 128 and 160 px scenes)."""
 STILL_BELOW, RAMP = 0.35, 0.3  # probability where motion starts, and the width of its ramp
-
-
-def _pad_to(image: np.ndarray, multiple: int) -> tuple[np.ndarray, tuple[int, int]]:
-    height, width = image.shape[:2]
-    pad_h, pad_w = (-height) % multiple, (-width) % multiple
-    padded = cv2.copyMakeBorder(image, 0, pad_h, 0, pad_w, cv2.BORDER_REFLECT_101)
-    return padded, (height, width)
 
 
 class MotionFieldPredictor:
@@ -46,11 +42,10 @@ class MotionFieldPredictor:
         self.net, self.device, self.sides, self.align = net, device, tuple(sides), align
 
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, device=None) -> MotionFieldPredictor:
-        from animators.nets.waterfall.motion_field import MotionFieldConfig, MotionFieldNet
-
+    def from_pretrained(cls, source: str | Path | None = None, device=None) -> MotionFieldPredictor:
+        """Load checkpoints/waterfall/flow (or the folder `source`; local first, then the Hub)."""
         device = checkpoints.pick_device(device)
-        folder = checkpoints.resolve("waterfall", "flow", path)
+        folder = checkpoints.resolve("waterfall", "flow", source)
         net = checkpoints.load_module(MotionFieldNet, MotionFieldConfig, folder, device)
         return cls(net, device)
 
@@ -73,15 +68,11 @@ class MotionFieldPredictor:
 
     def predict_at(self, image: np.ndarray, side: int) -> tuple[np.ndarray, np.ndarray]:
         """`predict` with the network seeing one copy of longest side `side` px."""
-        import torch
-
-        from animators.nets.waterfall.motion_field import MULTIPLE
-
         height, width = image.shape[:2]
         scale = side / max(height, width)
         small_size = (max(MULTIPLE, round(width * scale)), max(MULTIPLE, round(height * scale)))
         small = cv2.resize(image, small_size, interpolation=cv2.INTER_AREA)
-        padded, (small_h, small_w) = _pad_to(small, MULTIPLE)
+        padded, (small_h, small_w) = pad_to_multiple(small, MULTIPLE, mode="reflect")
         tensor = torch.from_numpy(padded).permute(2, 0, 1)[None].float().div(255.0)
         with torch.no_grad():
             output = self.net(tensor.to(self.device))

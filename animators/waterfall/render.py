@@ -8,8 +8,8 @@ Conventions
   backward from frame N are cross-faded, so frame N equals frame 0. Each pixel cross-fades over
   its own short time window (per-pixel phase) instead of all pixels over the whole loop, which
   keeps the frames as sharp as the photo (a global linear cross-fade ghosts two textures).
-- The learned motion-field model (a later task) produces the same field type and drives
-  the same renderer.
+- The learned motion-field model (`animators.waterfall.motion_field`) produces the same field type
+  and drives the same renderer.
 """
 
 from __future__ import annotations

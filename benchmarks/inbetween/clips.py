@@ -1,10 +1,10 @@
-"""Inbetweening, the seed's protocol for whole-clip models: 30-frame 64x64 clips, first and last
-frame given, the 28 frames between them predicted; mean L2 per clip (pixels in 0..1).
+"""Inbetweening, the original project's protocol for whole-clip models: 30-frame 64x64 clips, first
+and last frame given, the 28 frames between them predicted; mean L2 per clip (pixels in 0..1).
 
 Clips are cut from the three DAVIS sequences held out of all training
-(training.inbetween.video_triplets.HELD_OUT_DAVIS), taking every 2nd frame (the seed took every 3rd
-frame of Moments in Time; our held-out sequences are 60-84 frames long, too short for 30 frames
-at every 3rd), centre-cropped to a square and resized to 64x64. A clip starts every
+(training.inbetween.video_triplets.HELD_OUT_DAVIS), taking every 2nd frame (the original project
+took every 3rd frame of Moments in Time; our held-out sequences are 60-84 frames long, too short for
+30 frames at every 3rd), centre-cropped to a square and resized to 64x64. A clip starts every
 `--every` sampled frames. Each method is called as
 
     animators.load("inbetween", method=m)(first, last, num_frames=28).frames[1:-1]

@@ -13,8 +13,8 @@ flow, "moving" where that is at least 0.2 px/frame and coherent (training.waterf
 
 Rows: "static photo" (no motion), "flow" (the motion-field model + renderer, no brush, speed set
 to the clip's median speed as a user would with the slider), "brush-guided" (the brush renderer
-with the reference's moving pixels painted, its mean direction and median speed), and the
-seed's generators "pix2gif", "recursive", "recurrent" (rows skipped when their checkpoints are
+with the reference's moving pixels painted, its mean direction and median speed), and the original
+project's generators "pix2gif", "recursive", "recurrent" (rows skipped when their checkpoints are
 missing). Columns:
 - field cos / EPE: the method's motion field against the reference on moving pixels (cosine of
   the directions, a pixel the method leaves still counts 0; end-point error in px/frame);
@@ -29,7 +29,7 @@ Also the field cosine apart for scenes whose direction the photo shows (falls, r
 rivers toward the viewer) and scenes whose sign was a coin flip (sideways rivers and smoke: the
 photo is identical either way, so any photo-only method scores 0 there in expectation), with
 the ceiling that sets for any photo-only method: the share of direction-shown scenes.
-Targets (issue 5): field cosine >= 0.7 and in/out >= 5 without a brush; seam <= 1.5 and
+Targets: field cosine >= 0.7 and in/out >= 5 without a brush; seam <= 1.5 and
 sharpness >= 0.85; 24 frames of a 768 px-wide photo in under 3 s (timed on `--time-photos`
 photos: examples/waterfall.png and held-out scenes resized to 768x512).
 Also a check on our own rendered example, a different kind of picture from the training
@@ -60,7 +60,7 @@ from animators.core.base import InputError
 from animators.core.checkpoints import CheckpointNotFound
 from animators.core.inputs import load_image
 from animators.core.optical_flow import dis_flow
-from animators.waterfall.generators import SEED_METHODS
+from animators.waterfall.generators import ORIGINAL_METHODS
 from benchmarks.common import REPO, RESULTS, machine, write_json
 from training.waterfall import motion_targets
 
@@ -134,7 +134,8 @@ def animate(row: str, case: Case, animators_by_row: dict, frames: int):
         except InputError:  # the model found nothing to move: a still photo
             still = np.repeat(case.image[None], frames, axis=0)
             return still, np.zeros_like(reference.field), time.perf_counter() - began
-    elif row != "brush-guided":  # the seed's generators: their field is their clip's flow
+    elif row != "brush-guided":
+        # the original project's generators: their field is their clip's flow
         clip = animators_by_row[row](case.image, num_frames=frames)
     else:
         direction = mean_direction(reference.field, reference.moving) or 0.0
@@ -253,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.sides:
         by_row["flow"].predictor.sides = tuple(args.sides)
     by_row["brush-guided"] = animators.load("waterfall", "brush")
-    for method in SEED_METHODS:
+    for method in ORIGINAL_METHODS:
         try:
             by_row[method] = animators.load("waterfall", method)
         except CheckpointNotFound:

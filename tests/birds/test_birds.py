@@ -351,7 +351,7 @@ def test_absurd_settings_get_one_sentence(settings, message):
 
 def test_missing_detector_weights_say_what_to_do(tmp_path):
     detector = BirdDetector(tmp_path / "missing.onnx")
-    with pytest.raises(DetectorUnavailable, match="ANIMATORS_BIRD_DETECTOR"):
+    with pytest.raises(DetectorUnavailable, match="ANIMATE_BIRD_DETECTOR"):
         detector.detect(photo())
 
 
@@ -366,10 +366,18 @@ def test_torch_threads_come_back_after_a_block_that_changes_them():
 
 
 def test_detector_weights_follow_the_environment(monkeypatch):
-    monkeypatch.setenv("ANIMATORS_BIRD_DETECTOR", "/somewhere/yolo.onnx")
+    monkeypatch.setenv("ANIMATE_BIRD_DETECTOR", "/somewhere/yolo.onnx")
     assert BirdDetector().weights == "/somewhere/yolo.onnx"
-    monkeypatch.delenv("ANIMATORS_BIRD_DETECTOR")
+    monkeypatch.delenv("ANIMATE_BIRD_DETECTOR")
     assert BirdDetector().weights == "yolov8n.pt"
+
+
+def test_the_old_detector_variable_still_works(monkeypatch):
+    monkeypatch.delenv("ANIMATE_BIRD_DETECTOR", raising=False)
+    monkeypatch.setenv("ANIMATORS_BIRD_DETECTOR", "/old/name.onnx")
+    assert BirdDetector().weights == "/old/name.onnx"
+    monkeypatch.setenv("ANIMATE_BIRD_DETECTOR", "/new/name.onnx")
+    assert BirdDetector().weights == "/new/name.onnx"
 
 
 # ----------------------------------------------------------------------------- real models
@@ -388,7 +396,7 @@ HAVE_REAL = all(
 def test_real_checkpoint_on_a_real_photo(monkeypatch):
     from training.birds.photos import square_photo
 
-    monkeypatch.setenv("ANIMATORS_BIRD_DETECTOR", str(DETECTOR))
+    monkeypatch.setenv("ANIMATE_BIRD_DETECTOR", str(DETECTOR))
     import animators
 
     bird = square_photo(next((BIRDS / "images").glob("*/*.jpg")), 160)

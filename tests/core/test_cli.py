@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from animators.__main__ import main
-from animators.waterfall.generators import SEED_METHODS
+from animators.waterfall.generators import ORIGINAL_METHODS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -94,7 +94,7 @@ def test_waterfall_flow_without_a_mask(tmp_path):
         assert gif.n_frames == 8 and gif.size == (768, 512)
 
 
-@pytest.mark.parametrize("method", SEED_METHODS)
+@pytest.mark.parametrize("method", ORIGINAL_METHODS)
 def test_waterfall_seed_generators(tmp_path, method):
     photo = tmp_path / "small.png"
     Image.open(EXAMPLES / "waterfall.png").convert("RGB").resize((192, 128)).save(photo)

@@ -1,5 +1,5 @@
-"""The seed's whole-clip inbetweeners (3D-conv CVAE / CGAN): network shapes and behaviour with
-tiny random nets, training windows, and smoke runs of the training script."""
+"""The original project's whole-clip inbetweeners (3D-conv CVAE / CGAN): network shapes and
+behaviour with tiny random nets, training windows, and smoke runs of the training script."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The seed's encoder-decoder + refinement inbetweener (`mipal`): shapes and behaviour with tiny
-random nets, the inbetweening wrapper, and a smoke run of its training script."""
+"""The original project's encoder-decoder + refinement inbetweener (`mipal`): shapes and behaviour
+with tiny random nets, the inbetweening wrapper, and a smoke run of its training script."""
 
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ def test_trainers_export_checkpoints_the_animator_loads(bird_npz, tmp_path):
             str(checkpoints / "classifier"),
         ]
     )
-    animator = BirdAnimator.from_pretrained(path=checkpoints, device="cpu")
+    animator = BirdAnimator.from_pretrained(source=checkpoints, device="cpu")
     assert animator.pose_ws.shape[0] == len(build_pose_bank.FLYING_IDS)
     animator.detector = None  # whole image: no detector needed
     photo = np.random.default_rng(1).integers(0, 255, (80, 100, 3), dtype=np.uint8)

@@ -344,9 +344,9 @@ def test_host_example_folder_is_listed(monkeypatch, tmp_path):
 
 # ---------------------------------------------------------------- birds tab
 BIRD = str(EXAMPLES / "bird_scene.png")
-DETECTOR = os.environ.get("ANIMATORS_BIRD_DETECTOR", "")
+DETECTOR = os.environ.get("ANIMATE_BIRD_DETECTOR", "")
 needs_detector = pytest.mark.skipif(
-    not Path(DETECTOR).is_file(), reason="no local bird detector (ANIMATORS_BIRD_DETECTOR)"
+    not Path(DETECTOR).is_file(), reason="no local bird detector (ANIMATE_BIRD_DETECTOR)"
 )
 
 

@@ -121,7 +121,7 @@ def test_waterfall_tab_paint_and_play(page):
     assert page.locator("#waterfall-field img").count() == 1
     assert "loop seam" in page.locator("#waterfall-info").inner_text()
     _screenshot(page, "waterfall_tab.png")
-    _switch_method_and_run(page, "waterfall", "pix2gif")  # the seed's Pix2Gif generator
+    _switch_method_and_run(page, "waterfall", "pix2gif")  # the original project's Pix2Gif generator
 
 
 def test_inbetween_tab_plays_a_video_and_switches_method(page):
@@ -141,7 +141,7 @@ def test_inbetween_tab_plays_a_video_and_switches_method(page):
     assert "9 frames" in info.inner_text() and "method learned" in info.inner_text()
     _screenshot(page, "inbetween_tab.png")
     _switch_method_and_run(page, "inbetween", "flow")
-    _switch_method_and_run(page, "inbetween", "cvae")  # the seed's 3D-conv CVAE
+    _switch_method_and_run(page, "inbetween", "cvae")  # the original project's 3D-conv CVAE
 
 
 def test_text_tab_draw_a_digit_and_play(page, monkeypatch):
@@ -191,7 +191,7 @@ def test_birds_tab_upload_and_play(page):
         str(EXAMPLES / "bird_scene.png")
     )
     page.locator("#birds-photo img").first.wait_for(state="visible", timeout=30_000)
-    if not Path(os.environ.get("ANIMATORS_BIRD_DETECTOR", "")).is_file():
+    if not Path(os.environ.get("ANIMATE_BIRD_DETECTOR", "")).is_file():
         page.locator("#birds-whole input").check()  # no detector offline: animate the centre
     page.locator("#birds-run").click()
     page.wait_for_function(PLAYING, arg="#birds-video video", timeout=120_000)

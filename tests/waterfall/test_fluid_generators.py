@@ -1,5 +1,6 @@
-"""The seed's texture-motion generators (waterfall methods pix2gif / recursive / recurrent):
-networks, the animator around them, the training script and the committed checkpoints."""
+"""The original project's texture-motion generators (waterfall methods pix2gif / recursive /
+recurrent): networks, the animator around them, the training script and the committed
+checkpoints."""
 
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ import animators
 from animators.core.base import InputError
 from animators.nets.waterfall.pix2gif import (
     FramePatchDiscriminator,
-    NextFrameConfig,
-    NextFrameGenerator,
     Pix2GifConfig,
     Pix2GifGenerator,
+    RecursiveConfig,
+    RecursiveGenerator,
     VideoPatchDiscriminator,
 )
-from animators.waterfall.generators import SEED_METHODS, GeneratedWaterfall, resample_in_time
+from animators.waterfall.generators import ORIGINAL_METHODS, GeneratedWaterfall, resample_in_time
 from training.waterfall import train_fluid_gan
 
 CHECKPOINTS = Path(__file__).resolve().parents[2] / "checkpoints/waterfall"
@@ -33,7 +34,7 @@ def tiny(method: str):
     torch.manual_seed(0)
     if method == "pix2gif":
         return Pix2GifGenerator(Pix2GifConfig(frames=8, width=16, residual_blocks=1))
-    return NextFrameGenerator(NextFrameConfig(width=8, recurrent=method == "recurrent"))
+    return RecursiveGenerator(RecursiveConfig(width=8, recurrent=method == "recurrent"))
 
 
 def test_pix2gif_frames_differ_in_time_and_with_noise():
@@ -43,7 +44,7 @@ def test_pix2gif_frames_differ_in_time_and_with_noise():
         video = generator(photo, torch.zeros(1, 8))
         other = generator(photo, torch.ones(1, 8))
     assert video.shape == (1, 3, 8, 64, 64) and video.abs().max() <= 1.0
-    # The seed copied one feature map over time, so frame t + 4 repeated frame t.
+    # The original project copied one feature map over time, so frame t + 4 repeated frame t.
     assert (video[:, :, 0] - video[:, :, 4]).abs().mean() > 1e-4
     assert (video - other).abs().mean() > 1e-4
     scores = VideoPatchDiscriminator(width=8)(photo, video)
@@ -69,7 +70,7 @@ def test_resample_in_time_keeps_the_ends():
     assert np.allclose(resample_in_time(frames, 47)[1, 0], 0.5)
 
 
-@pytest.mark.parametrize("method", SEED_METHODS)
+@pytest.mark.parametrize("method", ORIGINAL_METHODS)
 def test_animator_sizes_counts_freeze_and_notes(method):
     animator = GeneratedWaterfall(method, tiny(method))
     photo = textured_image(seed=1, height=72, width=100)
@@ -83,7 +84,7 @@ def test_animator_sizes_counts_freeze_and_notes(method):
         animator(photo, num_frames=2)
 
 
-@pytest.mark.parametrize("method", SEED_METHODS)
+@pytest.mark.parametrize("method", ORIGINAL_METHODS)
 def test_training_smoke_run(tmp_path, method):
     photos = tmp_path / "photos"
     photos.mkdir()
@@ -101,7 +102,7 @@ def test_training_smoke_run(tmp_path, method):
     assert loaded(textured_image(), num_frames=8).frames.shape == (8, 96, 128, 3)
 
 
-@pytest.mark.parametrize("method", SEED_METHODS)
+@pytest.mark.parametrize("method", ORIGINAL_METHODS)
 def test_committed_checkpoint_animates_the_example(method):
     if not (CHECKPOINTS / method / "model.safetensors").is_file():
         pytest.skip(f"no {method} checkpoint")

@@ -1,4 +1,5 @@
-"""Train the bird generator: StyleGAN2-style (default) or the seed's DCGAN baseline, the same way.
+"""Train the bird generator: StyleGAN2-style (default) or the original project's DCGAN baseline, the
+same way.
 
 Both: real bird photos (train split, x-flipped at random), non-saturating logistic loss, lazy R1
 regularisation on the real photos, adaptive discriminator augmentation (training/birds/ada.py) on

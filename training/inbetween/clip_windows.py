@@ -2,8 +2,8 @@
 
 Windows are cut from the same real clips as the interpolator's triplets
 (`training.inbetween.video_triplets.load_clips`: DAVIS minus the held-out sequences, the OpenCV
-clips, --data footage), taking every `step`-th frame: 3 as the seed did where a clip is long
-enough, else 2 or 1 (most DAVIS sequences have 40-100 frames). Windows never cross a scene cut.
+clips, --data footage), taking every `step`-th frame: 3 as the original project did where a clip is
+long enough, else 2 or 1 (most DAVIS sequences have 40-100 frames). Windows never cross a scene cut.
 Each window gets a random square crop (40-100 % of the shorter side), resized to 64x64, a random
 horizontal flip and a random time reversal.
 """
@@ -30,7 +30,7 @@ def window_starts(clip: VideoClip, frames: int, step: int) -> np.ndarray:
 
 class WindowSampler:
     """Random windows from the clips that have one; each clip uses the longest step it allows
-    (the seed's every 3rd frame where possible) and counts once, whatever its length."""
+    (the original project's every 3rd frame where possible) and counts once, whatever its length."""
 
     def __init__(self, clips: list[VideoClip], frames: int = 30, size: int = 64) -> None:
         self.frames, self.size = frames, size

@@ -1,6 +1,7 @@
-"""Train the seed's whole-clip inbetweeners (`animators.nets.inbetween.clip_generator`): the 3D-conv
-conditional VAE (`--kind cvae`) or conditional GAN (`--kind cgan`), on 30-frame 64x64 windows
-of real video (training.inbetween.clip_windows; the benchmark's held-out DAVIS sequences excluded).
+"""Train the original project's whole-clip inbetweeners (`animators.nets.inbetween.clip_generator`):
+the 3D-conv conditional VAE (`--kind cvae`) or conditional GAN (`--kind cgan`), on 30-frame 64x64
+windows of real video (training.inbetween.clip_windows; the benchmark's held-out DAVIS sequences
+excluded).
 
     python -m training.inbetween.train_clip_generator --kind cvae --out runs/cvae [--max-minutes 30]
         [--data DIR ...] [--resume] [--export checkpoints/inbetween/cvae]
@@ -11,7 +12,7 @@ cvae: video encoder -> z (reparameterised) -> generator; loss = --video-weight x
 cgan: z ~ N(0, I) -> generator; the discriminator sees the clip alone (not the conditioning
       frames), binary cross-entropy with one-sided label smoothing (real = 0.9), 4
       discriminator steps per generator step; generator loss = adversarial + --end-weight x
-      end-frame L2 (+ --video-weight x video L2, 0 by default as in the seed).
+      end-frame L2 (+ --video-weight x video L2, 0 by default as in the original project).
 Adam (2e-4, betas 0.5 / 0.999). Every --every steps: a sample grid in runs/NAME/samples/
 (rows: real clip, generated clip; columns: every 5th frame), state.pt for --resume, and the
 generator's fp16 checkpoint in --export (default runs/NAME/export).

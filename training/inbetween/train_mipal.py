@@ -1,6 +1,6 @@
-"""Train the seed's encoder-decoder + refinement inbetweener (`animators.nets.inbetween.mipal`),
-end to end, on 8-frame 256x256 sequences of real video (training.inbetween.clip_windows; the
-benchmark's held-out DAVIS sequences excluded).
+"""Train the original project's encoder-decoder + refinement inbetweener
+(`animators.nets.inbetween.mipal`), end to end, on 8-frame 256x256 sequences of real video
+(training.inbetween.clip_windows; the benchmark's held-out DAVIS sequences excluded).
 
     python -m training.inbetween.train_mipal --out runs/mipal [--max-minutes 30] [--data DIR ...]
         [--resume] [--export checkpoints/inbetween/mipal]

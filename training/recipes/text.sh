@@ -56,7 +56,7 @@ for stage in "${stages[@]}"; do
         --export "checkpoints/text/${domain}_first_frame"
     done
     ;;
-  adversarial)  # the seed's three adversarial schedules, from the plain digit model
+  adversarial)  # the original project's three adversarial schedules, from the plain digit model
     for schedule in adversarial adversarial+mse alternating; do
       job "text_mnist_$schedule" training.text.train_adversarial --domain mnist \
         --data "$data/mnist_5k.npz" --schedule "$schedule" --init checkpoints/text/mnist \

@@ -1,4 +1,5 @@
-"""The seed's adversarial variant of the next-frame network, in its three training schedules.
+"""The original project's adversarial variant of the next-frame network, in its three training
+schedules.
 
     python -m training.text.train_adversarial --domain mnist --schedule adversarial+mse \\
         --init checkpoints/text/mnist --out runs/text_mnist_adv_mse [--steps 600] [--resume]

@@ -1,4 +1,4 @@
-"""Train the caption -> first-frame conditional GAN (issue 4) on one domain.
+"""Train the caption -> first-frame conditional GAN on one domain.
 
     python -m training.text.train_first_frame --domain mnist --out runs/first_mnist [--steps 4000]
     python -m training.text.train_first_frame --domain icons --out runs/first_icons --resume

@@ -1,4 +1,4 @@
-"""Train the caption-conditioned next-frame network (issue 4) on one domain.
+"""Train the caption-conditioned next-frame network on one domain.
 
     python -m training.text.train_next_frame --domain mnist --out runs/text_mnist [--steps 20000]
         [--resume]

@@ -1,4 +1,4 @@
-"""Train the seed's texture-motion generators (waterfall methods "pix2gif", "recursive",
+"""Train the original project's texture-motion generators (waterfall methods "pix2gif", "recursive",
 "recurrent"; `animators.nets.waterfall.pix2gif`) on procedural fluid clips.
 
     python -m training.waterfall.train_fluid_gan --model pix2gif --out runs/pix2gif
@@ -7,10 +7,11 @@
     python -m training.waterfall.train_fluid_gan --model recurrent --out runs/recurrent ...
 
 Data: 24-frame 64x64 clips of procedural fluid scenes (training.waterfall.fluid_scenes, train split:
-real photos with a flowing layer advected along a random smooth field); the seed trained on
-real waterfall GIFs, which are not available here (the DAVIS water clips pan the camera).
+real photos with a flowing layer advected along a random smooth field); the original project trained
+on real waterfall GIFs, which are not available here (the DAVIS water clips pan the camera).
 
-Losses as in the seed: LSGAN + 100 x L1 to the true frames; Adam 2e-4, betas (0.5, 0.999).
+Losses as in the original project: LSGAN + 100 x L1 to the true frames; Adam 2e-4, betas (0.5,
+0.999).
 - pix2gif: the 3D generator makes all 24 frames from the first; a 3D PatchGAN judges
   (photo tiled over time, video).
 - recursive: next-frame pix2pix; each step rolls out --rollout frames from a true frame,
@@ -36,10 +37,10 @@ from tqdm import tqdm
 from animators.core.checkpoints import save_checkpoint
 from animators.nets.waterfall.pix2gif import (
     FramePatchDiscriminator,
-    NextFrameConfig,
-    NextFrameGenerator,
     Pix2GifConfig,
     Pix2GifGenerator,
+    RecursiveConfig,
+    RecursiveGenerator,
     VideoPatchDiscriminator,
 )
 from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
@@ -78,7 +79,7 @@ def lsgan(scores: torch.Tensor, real: bool) -> torch.Tensor:
     return ((scores - (1.0 if real else 0.0)) ** 2).mean()
 
 
-def roll_out(generator: NextFrameGenerator, first: torch.Tensor, steps: int, detach: bool):
+def roll_out(generator: RecursiveGenerator, first: torch.Tensor, steps: int, detach: bool):
     """Frames 1..steps from `first` (B, 3, H, W), each made from the previous output.
     Returns (inputs, outputs): lists of (B, 3, H, W)."""
     inputs, outputs, hidden, frame = [], [], None, first
@@ -142,8 +143,8 @@ def main(argv=None) -> None:
         config = Pix2GifConfig(frames=FRAMES)
         generator, critic = Pix2GifGenerator(config), VideoPatchDiscriminator()
     else:
-        config = NextFrameConfig(recurrent=args.model == "recurrent")
-        generator, critic = NextFrameGenerator(config), FramePatchDiscriminator()
+        config = RecursiveConfig(recurrent=args.model == "recurrent")
+        generator, critic = RecursiveGenerator(config), FramePatchDiscriminator()
     generator.to(device).train()
     critic.to(device).train()
     betas = (0.5, 0.999)

@@ -1,5 +1,6 @@
-"""The seed's DCGAN baseline (Radford et al. 2015): transposed-convolution generator with batch
-norm and ReLU, strided-convolution discriminator with leaky ReLU. Images (B, 3, S, S) in [-1, 1].
+"""The original project's DCGAN baseline (Radford et al. 2015): transposed-convolution generator
+with batch norm and ReLU, strided-convolution discriminator with leaky ReLU. Images (B, 3, S, S) in
+[-1, 1].
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The seed's whole-clip inbetweeners: a 3D-convolutional generator that makes a 30-frame
-64x64 clip from its first and last frame and a latent code, trained as a conditional VAE
+"""The original project's whole-clip inbetweeners: a 3D-convolutional generator that makes a
+30-frame 64x64 clip from its first and last frame and a latent code, trained as a conditional VAE
 (`cvae`) or a conditional GAN (`cgan`).
 
 - `ConditionEncoder` (2D convs) reads the first and last frame together and gives features at
@@ -10,8 +10,8 @@
   unsure generator falls back to the blend baseline), cut to `frames` frames.
 - `VideoEncoder` (CVAE training only): 3D convs over the true clip (and the condition) ->
   mean and log-variance of z.
-- `ClipDiscriminator` (CGAN training only): 3D convs over the clip alone (as in the seed, it
-  does not see the conditioning frames), spectral normalisation.
+- `ClipDiscriminator` (CGAN training only): 3D convs over the clip alone (as in the original
+  project, it does not see the conditioning frames), spectral normalisation.
 
 Shapes: frames (B, 3, H, W) and clips (B, 3, T, H, W), float in [0, 1], H = W = `size` = 64,
 T = `frames` = 30; z (B, z_dim).

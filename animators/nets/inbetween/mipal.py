@@ -1,4 +1,4 @@
-"""The seed's encoder-decoder + refinement inbetweener (`mipal`).
+"""The original project's encoder-decoder + refinement inbetweener (`mipal`).
 
 Stage 1, `LatentInterpolator`: an encoder of residual blocks compresses a 256x256x3 frame to a
 32x32x128 latent; the latents of the two end frames are mixed linearly, (1 - t) z0 + t z1, and a

@@ -1,4 +1,4 @@
-"""Caption-conditioned next-frame network (the seed's text-to-sequence model).
+"""Caption-conditioned next-frame network (the original project's text-to-sequence model).
 
 Input: the last `max_history` frames stacked as channels (fewer real frames are front-padded
 by repeating the oldest one) and a caption as token ids. An encoder of strided convolutions

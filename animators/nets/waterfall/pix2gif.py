@@ -1,14 +1,15 @@
-"""The seed's texture-motion generators (64x64), kept as baselines for the motion-field method.
+"""The original project's texture-motion generators (64x64), kept as baselines for the motion-field
+method.
 
-- `Pix2GifGenerator` (the seed's method 3): one photo in, T frames out. A ResNet encoder
+- `Pix2GifGenerator` (the original project's method 3): one photo in, T frames out. A ResNet encoder
   (reflection-padded 7x7 convolution, two stride-2 convolutions, residual blocks) gives a
   16x16 feature map; a time axis of T / 4 steps is made from it *with a time signal* (a learned
-  embedding per step) and per-clip noise, unlike the seed, which copied one feature map over
-  time and so repeated itself every 4 frames; 3D transposed convolutions bring it back to
+  embedding per step) and per-clip noise, unlike the original project, which copied one feature map
+  over time and so repeated itself every 4 frames; 3D transposed convolutions bring it back to
   T x 64 x 64. The output is a change added to the photo (tanh-bounded), so the caller can add
   an upsampled change to a full-resolution photo.
-- `NextFrameGenerator` (the seed's methods 1 and 2): a pix2pix U-Net from one frame to the
-  next, applied recursively; with `recurrent=True` a convolutional GRU in the bottleneck
+- `RecursiveGenerator` (the original project's methods 1 and 2): a pix2pix U-Net from one frame to
+  the next, applied recursively; with `recurrent=True` a convolutional GRU in the bottleneck
   carries a hidden state from frame to frame. Also predicts a change added to its input.
 - `VideoPatchDiscriminator`: 3D PatchGAN over (the photo tiled over time, the video).
 - `FramePatchDiscriminator`: 2D PatchGAN over (previous frame, next frame).
@@ -35,7 +36,7 @@ class Pix2GifConfig:
 
 
 @dataclass(frozen=True)
-class NextFrameConfig:
+class RecursiveConfig:
     width: int = 32
     recurrent: bool = False
 
@@ -140,10 +141,10 @@ def _up(in_channels: int, out_channels: int) -> nn.Module:
     )
 
 
-class NextFrameGenerator(nn.Module):
+class RecursiveGenerator(nn.Module):
     """pix2pix U-Net: frame t -> frame t + 1 (3 levels), optionally with a ConvGRU state."""
 
-    def __init__(self, config: NextFrameConfig = NextFrameConfig()) -> None:
+    def __init__(self, config: RecursiveConfig = RecursiveConfig()) -> None:
         super().__init__()
         self.config = config
         width = config.width
