@@ -5,9 +5,10 @@ appearance with flying poses, interpolate a closed wing-beat loop, paste it back
     clip = animator(photo, num_frames=48)           # photo: (H, W, 3) uint8 RGB
     clip.info["box"], clip.info["crop"], clip.info["reconstruction"]
 
-Steps (each in its own module): `bird_detector` (YOLOv8, COCO class bird), `bird_projection`
-(encoder + short optimisation in W+), `bird_flight` (style mixing with the pose bank, closed
-latent path, feathered paste-back, optional loop flight across the photo).
+Steps (each in its own module of animators.birds): `detector` (YOLOv8, COCO class bird),
+`projection` (encoder + short optimisation in W+), `flight` (style mixing with the pose bank,
+closed latent path, feathered paste-back, optional loop flight across the photo). Settings and
+their defaults: `animators.birds.defaults`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,18 @@ import cv2
 import numpy as np
 import torch
 
+from animators.birds.defaults import (
+    FPS,
+    FRAMES,
+    IDENTITY_STEPS,
+    MAX_IDENTITY_STEPS,
+    MAX_PROJECTION_STEPS,
+    POSE_LAYERS,
+    PROJECTION_STEPS,
+    SMOOTHNESS,
+    TRUNCATION,
+)
+from animators.birds.defaults import SUGGESTED_IDENTITY_STEPS as SUGGESTED_IDENTITY_STEPS
 from animators.birds.detector import BirdDetector, Detection, square_around
 from animators.birds.flight import closed_path, loop_offsets, match_colours, mix_styles, paste_back
 from animators.birds.projection import (
@@ -30,34 +43,25 @@ from animators.birds.projection import (
 from animators.core import checkpoints
 from animators.core.base import Clip, InputError, ProgressFn, report, sub_progress
 from animators.core.inputs import prepare_image
-from animators.core.limits import Limits, check_count, check_fps, check_number
+from animators.core.limits import MAX_SEED, Limits, check_count, check_fps, check_number
 from animators.core.metrics import psnr
 from animators.nets.birds.encoder import BirdEncoder, BirdEncoderConfig
 from animators.nets.birds.pose_bank import PoseBank, PoseBankConfig
 from animators.nets.birds.stylegan import StyleGANDiscriminator, StyleGANGenerator
 
-MIN_FRAMES, MAX_FRAMES = 8, 300
-MAX_PROJECTION_STEPS = 1000
-DEFAULT_PROJECTION_STEPS = 150  # about 7.6 s on 2 CPU cores; test-split PSNR >= 20 dB
-MAX_IDENTITY_STEPS = 500
-# Off by default: with the 7,267-step generator and critic, 30 steps (about 5 s on 2 CPU cores)
-# lowered the species classifier's identity (benchmarks/birds/flight.py: 0.804 -> 0.795 mean,
-# 0.578 -> 0.514 worst frame). A user may still turn them on; they pull the frames toward the
-# critic's features of the reconstruction.
-DEFAULT_IDENTITY_STEPS = 0
-SUGGESTED_IDENTITY_STEPS = 30  # the number the benchmark's identity-step rows use
-# Pose and shape from the first 3 style inputs. The original project took the first 7 of its 256-px
-# generator's 14: those reach its 32x32 layers, 1/8 of the output size. In this 64-px generator
-# the same 1/8 (its 4x4 and 8x8 layers) is the first 3 of 10; taking 7 here would also replace
-# the user's colours (benchmarks/birds/flight.py: identity 0.80 with 3, 0.69 with 7, the same
-# motion).
-DEFAULT_COARSE_LAYERS = 3
+# Defaults by the names benchmarks/ and tests/ use (with SUGGESTED_IDENTITY_STEPS above).
+DEFAULT_COARSE_LAYERS = POSE_LAYERS.default
+DEFAULT_PROJECTION_STEPS = PROJECTION_STEPS.default
+DEFAULT_IDENTITY_STEPS = IDENTITY_STEPS.default
 WORKING_SIDE = 640  # the photo's longest side while animating (300 frames stay in memory)
 
 
 class BirdAnimator:
     """Holds the generator, its discriminator (projection features), the encoder, the pose bank
-    and the detector; call it with a photo."""
+    and the detector; call it with a photo.
+
+    The networks are frozen (no parameter gradients: projection optimises only latents), so
+    nothing of one call stays behind in the animator for the next."""
 
     def __init__(
         self,
@@ -73,6 +77,9 @@ class BirdAnimator:
         self.generator = generator.to(self.device).eval()
         self.encoder = None if encoder is None else encoder.to(self.device).eval()
         self.critic = None if critic is None else critic.to(self.device).eval()
+        for network in (self.generator, self.encoder, self.critic):
+            if network is not None:
+                network.requires_grad_(False)
         self.pose_ws = pose_ws.to(self.device)
         self.detector = detector if detector is not None else BirdDetector()
         self.limits = limits or Limits.from_env()
@@ -138,15 +145,15 @@ class BirdAnimator:
         self,
         image: np.ndarray,
         *,
-        num_frames: int = 48,
+        num_frames: int = FRAMES.default,
         coarse_layers: int | None = None,
-        smoothness: float = 0.5,
-        truncation: float = 1.0,
-        projection_steps: int = DEFAULT_PROJECTION_STEPS,
-        identity_steps: int = DEFAULT_IDENTITY_STEPS,
+        smoothness: float = SMOOTHNESS.default,
+        truncation: float = TRUNCATION.default,
+        projection_steps: int = PROJECTION_STEPS.default,
+        identity_steps: int = IDENTITY_STEPS.default,
         whole_image: bool = False,
         fly_across: bool = False,
-        fps: float = 24.0,
+        fps: float = FPS.default,
         seed: int = 0,
         progress: ProgressFn | None = None,
     ) -> Clip:
@@ -157,28 +164,27 @@ class BirdAnimator:
         `truncation` 0..1 pulls the animation toward the average bird (1 = off). None for
         `coarse_layers` means DEFAULT_COARSE_LAYERS (or all, for a generator with fewer).
         `identity_steps` (0 = off) optimise each posed keyframe's colour and texture inputs
-        back toward the bird's look (`bird_projection.keep_identity`; needs the critic)."""
+        back toward the bird's look (`projection.keep_identity`; needs the critic)."""
         if coarse_layers is None:
-            coarse_layers = min(DEFAULT_COARSE_LAYERS, self.generator.num_ws)
-        num_frames = check_count(
-            num_frames,
-            "number of frames",
-            MIN_FRAMES,
-            min(MAX_FRAMES, self.limits.max_output_frames),
-        )
+            coarse_layers = min(POSE_LAYERS.default, self.generator.num_ws)
+        most_frames = min(FRAMES.maximum, self.limits.max_output_frames)
+        num_frames = check_count(num_frames, "number of frames", FRAMES.minimum, most_frames)
         coarse_layers = check_count(
-            coarse_layers, "number of pose layers", 0, self.generator.num_ws
+            coarse_layers, "number of pose layers", POSE_LAYERS.minimum, self.generator.num_ws
         )
-        smoothness = check_number(smoothness, "smoothness", 0.0, 1.0)
-        truncation = check_number(truncation, "truncation", 0.0, 1.0)
+        smoothness = check_number(smoothness, "smoothness", SMOOTHNESS.minimum, SMOOTHNESS.maximum)
+        truncation = check_number(truncation, "truncation", TRUNCATION.minimum, TRUNCATION.maximum)
         projection_steps = check_count(
-            projection_steps, "number of projection steps", 0, MAX_PROJECTION_STEPS
+            projection_steps,
+            "number of projection steps",
+            PROJECTION_STEPS.minimum,
+            MAX_PROJECTION_STEPS,
         )
         identity_steps = check_count(
-            identity_steps, "number of identity steps", 0, MAX_IDENTITY_STEPS
+            identity_steps, "number of identity steps", IDENTITY_STEPS.minimum, MAX_IDENTITY_STEPS
         )
         fps = check_fps(fps, self.limits)
-        seed = check_count(seed, "seed", 0, 2**31 - 1)
+        seed = check_count(seed, "seed", 0, MAX_SEED)
         photo, notes = prepare_image(image, self.limits)
         if max(photo.shape[:2]) > WORKING_SIDE:
             scale = WORKING_SIDE / max(photo.shape[:2])

@@ -1,4 +1,5 @@
-"""Per-request limits, enforced in the animators (the API bypasses the UI's sliders).
+"""Per-request limits, enforced in the animators (the API bypasses the UI's sliders), and
+`Range`, the one definition of a setting's slider range and default.
 
 Each limit has a default and an environment variable that a host may set.
 """
@@ -10,6 +11,22 @@ import os
 from dataclasses import dataclass
 
 from animators.core.base import InputError
+
+
+@dataclass(frozen=True)
+class Range:
+    """A setting's range and default, defined once in its task's `defaults` module: the app's
+    slider (minimum to maximum by step, starting at default), the command line's default and the
+    animators' default and checks all read it."""
+
+    minimum: float
+    maximum: float
+    default: float
+    step: float = 1
+
+
+MAX_SEED = 2**31 - 1  # the largest random seed the animators accept
+SEED = Range(0, 9999, 0)  # the app's seed sliders (the API accepts up to MAX_SEED)
 
 
 def _env_int(name: str, default: int) -> int:

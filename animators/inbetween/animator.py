@@ -35,13 +35,12 @@ from animators.core.base import (
     to_uint8,
 )
 from animators.core.inputs import prepare_image
-from animators.core.limits import Limits, check_count, check_fps
+from animators.core.limits import MAX_SEED, Limits, check_count, check_fps
 from animators.core.optical_flow import backward_warp, dis_flows, net_flows, occlusion, pixel_grid
+from animators.inbetween.defaults import FPS, INBETWEENS
 from animators.nets.inbetween.clip_generator import ClipGenerator, ClipGeneratorConfig
 from animators.nets.inbetween.interpolator import NET_MULTIPLE, FlowFusionNet, InterpolatorConfig
 from animators.nets.inbetween.mipal import Mipal, MipalConfig
-
-MAX_INBETWEENS = 60
 
 FrameAt = Callable[[float], np.ndarray]
 """Given t in (0, 1), return the frame at that time as float32 (H, W, 3) in [0, 1].
@@ -257,7 +256,7 @@ class MipalFrames:
         return frame_at
 
 
-METHODS: dict[str, Callable[[np.ndarray, np.ndarray], FrameAt]] = {
+CLASSICAL_METHODS: dict[str, Callable[[np.ndarray, np.ndarray], FrameAt]] = {
     "blend": blend_frames,
     "flow": flow_frames,
 }
@@ -289,14 +288,13 @@ class Inbetweener:
         limits: Limits | None = None,
         make_frames: Callable[[np.ndarray, np.ndarray], FrameAt] | None = None,
     ) -> None:
-        """`method` names a classical method in METHODS, or any name when `make_frames`
+        """`method` names a method in CLASSICAL_METHODS, or any name when `make_frames`
         (e.g. a `LearnedFrames`) is given."""
-        if make_frames is None and method not in METHODS:
-            raise InputError(
-                f"Unknown inbetweening method {method!r}; use one of {', '.join(METHODS)}."
-            )
+        if make_frames is None and method not in CLASSICAL_METHODS:
+            names = ", ".join(CLASSICAL_METHODS)
+            raise InputError(f"Unknown inbetweening method {method!r}; use one of {names}.")
         self.method = method
-        self.make_frames = make_frames or METHODS[method]
+        self.make_frames = make_frames or CLASSICAL_METHODS[method]
         self.limits = limits or Limits.from_env()
 
     @property
@@ -309,8 +307,8 @@ class Inbetweener:
         start: np.ndarray,
         end: np.ndarray,
         *,
-        num_frames: int = 7,
-        fps: float = 12.0,
+        num_frames: int = INBETWEENS.default,
+        fps: float = FPS.default,
         loop: bool = False,
         seed: int = 0,
         progress: ProgressFn | None = None,
@@ -318,10 +316,12 @@ class Inbetweener:
         # The clip holds n + 2 frames, or 2 (n + 1) with the loop's second leg back to the start.
         frame_budget = self.limits.max_output_frames
         most_for_budget = frame_budget // 2 - 1 if loop else frame_budget - 2
-        most = max(1, min(MAX_INBETWEENS, most_for_budget))
-        num_frames = check_count(num_frames, "number of in-between frames", 1, most)
+        most = max(INBETWEENS.minimum, min(INBETWEENS.maximum, most_for_budget))
+        num_frames = check_count(
+            num_frames, "number of in-between frames", INBETWEENS.minimum, most
+        )
         fps = check_fps(fps, self.limits)
-        seed = check_count(seed, "seed", 0, 2**31 - 1)
+        seed = check_count(seed, "seed", 0, MAX_SEED)
         start, notes = prepare_image(start, self.limits)
         end, end_notes = prepare_image(end, self.limits)
         end, size_notes = match_size(start, end)

@@ -8,6 +8,7 @@ display.
 
 from __future__ import annotations
 
+import threading
 import time as _time
 
 import numpy as np
@@ -16,12 +17,12 @@ from PIL import Image
 
 from animators.core import checkpoints
 from animators.core.base import Clip, InputError, ProgressFn, report
-from animators.core.limits import check_count, check_fps
+from animators.core.limits import MAX_SEED, check_count, check_fps
 from animators.nets.text.first_frame import FirstFrameConfig, FirstFrameGenerator
 from animators.nets.text.next_frame import NextFrameConfig, NextFrameNet, stack_history
 from animators.text.captions import DIGIT_WORDS, PEOPLE, SHAPES, tokenize, words
+from animators.text.defaults import FPS, FRAMES, HISTORY
 
-MAX_FRAMES = 64
 DOMAINS = ("mnist", "icons", "walking")
 
 
@@ -45,15 +46,17 @@ class TextSequenceAnimator:
         self.config: NextFrameConfig = net.config
         self.domain = domain
         self._first_frame = first_frame.to(self.device).eval() if first_frame else None
+        self._loading = threading.Lock()
 
     @property
     def first_frame(self) -> FirstFrameGenerator:
         """The caption-to-first-frame generator, loaded from text/<domain>_first_frame on
-        first use (animators.core.checkpoints.resolve)."""
-        if self._first_frame is None:
-            folder = checkpoints.resolve("text", f"{self.domain}_first_frame")
-            generator = checkpoints.load_module(FirstFrameGenerator, FirstFrameConfig, folder)
-            self._first_frame = generator.to(self.device).eval()
+        first use (animators.core.checkpoints.resolve), once even when calls come at once."""
+        with self._loading:
+            if self._first_frame is None:
+                folder = checkpoints.resolve("text", f"{self.domain}_first_frame")
+                generator = checkpoints.load_module(FirstFrameGenerator, FirstFrameConfig, folder)
+                self._first_frame = generator.to(self.device).eval()
         return self._first_frame
 
     @classmethod
@@ -119,21 +122,21 @@ class TextSequenceAnimator:
         caption: str,
         start: np.ndarray | None = None,
         *,
-        num_frames: int = 16,
-        history: int = 4,
+        num_frames: int = FRAMES.default,
+        history: int = HISTORY.default,
         second_caption: str | None = None,
         switch_at: int | None = None,
-        fps: float = 8.0,
+        fps: float = FPS.default,
         seed: int = 0,
         progress: ProgressFn | None = None,
     ) -> Clip:
         """caption: words from animators.text.captions.VOCABULARY. start: (H, W, 3) uint8 RGB.
         history: how many past frames (1..max_history) the network sees. second_caption takes
         over from frame `switch_at` (1 <= switch_at < num_frames). Returns (T, S, S, 3) uint8."""
-        num_frames = check_count(num_frames, "number of frames", 1, MAX_FRAMES)
-        history = check_count(history, "history length", 1, self.config.max_history)
+        num_frames = check_count(num_frames, "number of frames", FRAMES.minimum, FRAMES.maximum)
+        history = check_count(history, "history length", HISTORY.minimum, self.config.max_history)
         fps = check_fps(fps)
-        seed = check_count(seed, "seed", 0, 2**31 - 1)
+        seed = check_count(seed, "seed", 0, MAX_SEED)
         first_tokens = tokenize(caption)
         second_tokens = tokenize(second_caption) if second_caption else None
         if second_tokens is not None:
@@ -194,7 +197,8 @@ def domain_of(caption: str) -> str:
 
 
 class TextAnimator:
-    """Routes each caption to its domain's model, loaded on first use.
+    """Routes each caption to its domain's model, loaded on first use (once, also when calls
+    come at once).
 
     Same call as TextSequenceAnimator; a second caption must be about the same domain.
     """
@@ -202,6 +206,7 @@ class TextAnimator:
     def __init__(self, device: str | None = None) -> None:
         self.device = device
         self.models: dict[str, TextSequenceAnimator] = {}
+        self._loading = threading.Lock()
 
     def __call__(self, caption: str, start: np.ndarray | None = None, **options) -> Clip:
         domain = domain_of(caption)
@@ -210,6 +215,9 @@ class TextAnimator:
             raise InputError(
                 "The second caption must be about the same kind of thing as the first."
             )
-        if domain not in self.models:
-            self.models[domain] = TextSequenceAnimator.from_pretrained(domain, device=self.device)
+        with self._loading:
+            if domain not in self.models:
+                self.models[domain] = TextSequenceAnimator.from_pretrained(
+                    domain, device=self.device
+                )
         return self.models[domain](caption, start, **options)

@@ -18,11 +18,19 @@ from animators.core import metrics
 from animators.core.base import Clip, InputError, ProgressFn, report
 from animators.core.inputs import prepare_image, prepare_mask
 from animators.core.limits import Limits, check_count, check_fps, check_number
+from animators.waterfall.defaults import (
+    CROSSFADE,
+    DIRECTION,
+    FPS,
+    FRAMES,
+    MAX_SPEED,
+    SECOND_DIRECTION,
+    SPEED,
+)
 from animators.waterfall.motion_field import MotionFieldPredictor
 from animators.waterfall.render import Stroke, flow_overlay, motion_field_from_strokes, render_loop
 
-MIN_FRAMES, MAX_FRAMES = 8, 120
-MAX_SPEED = 40.0
+MIN_FRAMES, MAX_FRAMES = FRAMES.minimum, FRAMES.maximum  # the same, by the names benchmarks use
 MIN_MOVING_SHARE = 0.002  # a predicted field moving less of the photo than this is "nothing"
 
 
@@ -47,14 +55,14 @@ class Waterfall:
         image: np.ndarray,
         *,
         mask: np.ndarray | None = None,
-        direction: float = 270.0,
-        speed: float = 2.0,
+        direction: float = DIRECTION.default,
+        speed: float = SPEED.default,
         second_mask: np.ndarray | None = None,
-        second_direction: float = 0.0,
+        second_direction: float = SECOND_DIRECTION.default,
         freeze: np.ndarray | None = None,
-        num_frames: int = 24,
-        fps: float = 12.0,
-        crossfade: float = 0.4,
+        num_frames: int = FRAMES.default,
+        fps: float = FPS.default,
+        crossfade: float = CROSSFADE.default,
         seed: int = 0,
         progress: ProgressFn | None = None,
     ) -> Clip:
@@ -64,13 +72,15 @@ class Waterfall:
         resolution (scaled along if the image is scaled down) sets the strokes' speed, or the
         typical speed of the predicted field. Returns num_frames frames; the frame after the
         last would equal the first."""
-        most = max(MIN_FRAMES, min(MAX_FRAMES, self.limits.max_output_frames))
-        num_frames = check_count(num_frames, "number of frames", MIN_FRAMES, most)
+        most = max(FRAMES.minimum, min(FRAMES.maximum, self.limits.max_output_frames))
+        num_frames = check_count(num_frames, "number of frames", FRAMES.minimum, most)
         fps = check_fps(fps, self.limits)
         speed = check_number(speed, "speed (pixels per frame)", 0.0, MAX_SPEED)
         direction = check_number(direction, "direction (degrees)", -1e6, 1e6) % 360.0
         second_direction = check_number(second_direction, "second direction", -1e6, 1e6) % 360.0
-        crossfade = check_number(crossfade, "cross-fade width", 0.05, 1.0)
+        crossfade = check_number(
+            crossfade, "cross-fade width", CROSSFADE.minimum, CROSSFADE.maximum
+        )
         input_width = np.asarray(image).shape[1] if np.ndim(image) >= 2 else 0
         image, notes = prepare_image(image, self.limits)
         speed *= image.shape[1] / max(input_width, 1)

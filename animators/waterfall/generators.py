@@ -21,7 +21,7 @@ import torch
 from animators.core import checkpoints, metrics
 from animators.core.base import Clip, ProgressFn, report
 from animators.core.inputs import prepare_image, prepare_mask
-from animators.core.limits import Limits, check_count, check_fps, check_number
+from animators.core.limits import MAX_SEED, Limits, check_count, check_fps, check_number
 from animators.core.optical_flow import dis_flow
 from animators.nets.waterfall.pix2gif import (
     Pix2GifConfig,
@@ -29,7 +29,7 @@ from animators.nets.waterfall.pix2gif import (
     RecursiveConfig,
     RecursiveGenerator,
 )
-from animators.waterfall.animator import MAX_FRAMES, MIN_FRAMES
+from animators.waterfall.defaults import FPS, FRAMES
 from animators.waterfall.render import flow_overlay
 
 SIDE = 64
@@ -37,7 +37,7 @@ ORIGINAL_METHODS = ("pix2gif", "recursive", "recurrent")
 
 
 class GeneratedWaterfall:
-    """Callable animator for the original projects' methods; same call as `waterfall.Waterfall`.
+    """Callable animator for the original projects' methods; same call as `animator.Waterfall`.
 
     Clip.info holds "motion_field" (the generated clip's average optical flow, (H, W, 2)
     px/frame at the photo's size), "motion_preview", "loop_seam", "sharpness", "seconds",
@@ -89,18 +89,18 @@ class GeneratedWaterfall:
         mask: np.ndarray | None = None,
         second_mask: np.ndarray | None = None,
         freeze: np.ndarray | None = None,
-        num_frames: int = 24,
-        fps: float = 12.0,
+        num_frames: int = FRAMES.default,
+        fps: float = FPS.default,
         seed: int = 0,
         progress: ProgressFn | None = None,
         **ignored,
     ) -> Clip:
         """image (H, W, 3) uint8 -> Clip of num_frames frames (H, W, 3) uint8. `direction`,
         `speed` and painted strokes do not apply to these models."""
-        most = max(MIN_FRAMES, min(MAX_FRAMES, self.limits.max_output_frames))
-        num_frames = check_count(num_frames, "number of frames", MIN_FRAMES, most)
+        most = max(FRAMES.minimum, min(FRAMES.maximum, self.limits.max_output_frames))
+        num_frames = check_count(num_frames, "number of frames", FRAMES.minimum, most)
         fps = check_fps(fps, self.limits)
-        seed = int(check_number(seed, "seed", 0, 2**31 - 1))
+        seed = int(check_number(seed, "seed", 0, MAX_SEED))
         image, notes = prepare_image(image, self.limits)
         height, width = image.shape[:2]
         freeze, freeze_notes = prepare_mask(freeze, (height, width), "freeze mask")

@@ -1,7 +1,7 @@
 """The learned motion field: where a photo flows and which way, from the photo alone.
 
-`MotionFieldPredictor` runs `nets.motion_field.MotionFieldNet` on small copies of the photo
-(longest side each of `NET_SIDES`, padded to a multiple of 16) and returns the field at the
+`MotionFieldPredictor` runs `nets.waterfall.motion_field.MotionFieldNet` on small copies of the
+photo (longest side each of `NET_SIDES`, padded to a multiple of 16) and returns the field at the
 photo's size in relative units (about 1 where things flow); the caller multiplies by a speed in
 pixels per frame. Two sizes, because what the network finds depends on how large the flowing
 region looks to it (a narrow waterfall can be missed at one size and found at the other): the
@@ -9,7 +9,7 @@ moving probability is the larger of the two, the field their probability-weighte
 Pixels the network thinks are still at every size (moving probability below about 0.35) get
 exactly zero, so the renderer leaves them untouched. Then, with `align` (the default), the
 field's direction is turned toward the photo's own streaks where they are clear and roughly
-agree with it (`texture_axis.align_to_streaks`): the network sees a small copy and predicts a
+agree with it (`streaks.align_to_streaks`): the network sees a small copy and predicts a
 smooth field; the streaks at full size say more exactly which way a fall or a river runs.
 """
 

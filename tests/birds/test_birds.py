@@ -451,7 +451,7 @@ def test_identity_steps_on_real_photos_bring_the_look_back_and_keep_the_wing_bea
 
 def test_identity_references_rank_same_species_above_other_species():
     from benchmarks.birds.flight import flight_pose_effect, species_reference
-    from training.birds.build_pose_bank import FLYING_IDS
+    from training.splits import FLYING_IDS
 
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(3, 16)) * 3

@@ -95,7 +95,7 @@ def test_waterfall_flow_without_a_mask(tmp_path):
 
 
 @pytest.mark.parametrize("method", ORIGINAL_METHODS)
-def test_waterfall_seed_generators(tmp_path, method):
+def test_waterfall_original_projects_models(tmp_path, method):
     photo = tmp_path / "small.png"
     Image.open(EXAMPLES / "waterfall.png").convert("RGB").resize((192, 128)).save(photo)
     out = tmp_path / f"{method}.npz"

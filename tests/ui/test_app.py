@@ -14,6 +14,7 @@ from helpers import running_app
 from PIL import Image
 
 import animators
+from ui import common
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 START = str(EXAMPLES / "inbetween_start.png")
@@ -320,26 +321,20 @@ def test_huge_image_is_scaled_not_refused(client, tmp_path):
 
 
 def test_temporary_files_live_in_one_folder_and_old_ones_are_pruned():
-    import os
-
-    import app
-
-    old = app.request_dir()
+    old = common.request_dir()
     os.utime(old, (0, 0))  # pretend it was made long ago
-    new = app.request_dir()
-    assert new.parent == app.WORK_DIR and new.exists()
+    new = common.request_dir()
+    assert new.parent == common.WORK_DIR and new.exists()
     assert not old.exists()
 
 
 def test_host_example_folder_is_listed(monkeypatch, tmp_path):
-    import app
-
     for name in ("b.png", "a.jpg", "notes.txt"):
         (tmp_path / name).write_bytes(b"x")
     monkeypatch.setenv("ANIMATE_EXAMPLES_DIR", str(tmp_path))
-    assert [p.name for p in app._example_photos()] == ["a.jpg", "b.png"]
+    assert [p.name for p in common.example_photos()] == ["a.jpg", "b.png"]
     monkeypatch.setenv("ANIMATE_EXAMPLES_DIR", str(tmp_path / "missing"))
-    assert app._example_photos() == []
+    assert common.example_photos() == []
 
 
 # ---------------------------------------------------------------- birds tab

@@ -15,6 +15,8 @@ import pytest
 from helpers import running_app
 from PIL import Image
 
+from ui import text as text_tab
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FLAGS = [
@@ -145,17 +147,15 @@ def test_inbetween_tab_plays_a_video_and_switches_method(page):
 
 
 def test_text_tab_draw_a_digit_and_play(page, monkeypatch):
-    import app
-
     received = []
-    read_editor = app.start_frame_from_editor
+    read_editor = text_tab.start_frame_from_editor
 
     def spy(editor):
         frame, notes = read_editor(editor)
         received.append(frame)
         return frame, notes
 
-    monkeypatch.setattr(app, "start_frame_from_editor", spy)
+    monkeypatch.setattr(text_tab, "start_frame_from_editor", spy)
     page.get_by_role("tab", name="Text to sequence").click()
     page.locator("#text-caption textarea").fill("the digit 1 is moving right")
     canvas = page.locator("#text-start canvas").first

@@ -139,7 +139,7 @@ def rigid_motion(motion: torch.Tensor, last: torch.Tensor, window: int) -> torch
     pixels within a `window` x `window` square around it (wrapping borders).
 
     motion (B, 2, H, W) pixels; last (B, C, H, W) in [0, 1]. A digit (about 20 px) inside the
-    window (21 px for digits and icons: `training.text.train_next_frame.RIGID_WINDOW`) then
+    window (21 px for digits and icons: `training.text.sequences.RIGID_WINDOW`) then
     moves as one piece, so it does not get squashed at a bounce, where its front already turns
     while its back still goes on. Returns (B, 2, H, W).
     """
