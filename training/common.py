@@ -1,5 +1,6 @@
-"""What every training script shares: device choice, seeding, resumable run folders, and
-writing the small inference checkpoint through `animators.core.checkpoints`.
+"""What every training script shares: device choice, seeding, resumable run folders, the
+command-line options of a run, sample grids, and writing the small inference checkpoint
+through `animators.core.checkpoints`.
 
 A run folder (`runs/NAME/`, git-ignored) holds:
 - state.pt       full resumable state (model, optimiser, step, RNG), torch.save'd by us and
@@ -16,20 +17,15 @@ import argparse
 import json
 import random
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from PIL import Image
 
-from animators.core.checkpoints import save_checkpoint
-
-
-def pick_device(requested: str | None = None) -> torch.device:
-    """`requested` if given, else CUDA when available, else the CPU."""
-    if requested:
-        return torch.device(requested)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+from animators.core.checkpoints import pick_device, save_checkpoint
 
 
 def seed_everything(seed: int) -> None:
@@ -99,6 +95,26 @@ class RunFolder:
     def log(self, step: int, **values: float) -> None:
         with open(self.path / "log.jsonl", "a") as file:
             file.write(json.dumps({"step": step, **values}) + "\n")
+
+
+def start_run(args: argparse.Namespace) -> tuple[torch.device, RunFolder]:
+    """Seed everything with `args.seed` and return (the device `args.device` names or else
+    the best available, by the library's `pick_device`; the run folder `args.out`): the start
+    of every trainer with `add_run_options`."""
+    seed_everything(args.seed)
+    return pick_device(args.device), RunFolder(args.out)
+
+
+def save_image_grid(rows: Iterable[Iterable[torch.Tensor]], path: str | Path) -> None:
+    """Write a grid of images as one PNG: the images of each row side by side, the rows one
+    under another. Images are (C, H, W) float tensors in [0, 1] (clamped; rounded to 8 bits),
+    C = 1 giving a grayscale PNG and C = 3 an RGB one; the images of a row share a height and
+    the rows share a width. Trainers build their rows (what a sample grid shows) from this."""
+    strips = [torch.cat([image.detach().cpu() for image in row], dim=-1) for row in rows]
+    grid = torch.cat(strips, dim=-2).clamp(0, 1)
+    array = (grid.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array).save(path)
 
 
 def export_checkpoint(

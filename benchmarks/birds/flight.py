@@ -40,14 +40,10 @@ from animators.core.metrics import psnr, ssim
 from animators.nets.birds.dcgan import DCGANConfig, DCGANGenerator
 from benchmarks.common import REPO, RESULTS, machine, write_json
 from benchmarks.judges.bird_classifier import BirdClassifier, BirdClassifierConfig
-from training.birds.build_pose_bank import FLYING_IDS
-from training.birds.photos import load_birds, square_photo
+from training.birds.photos import load_birds, square_photo, to_tensor
+from training.splits import FLYING_IDS
 
 DEFAULT_DETECTOR = REPO.parent / "shared/weights/yolov8n-coco/yolov8n-int8.onnx"
-
-
-def to_tensor(images: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1)
 
 
 def to_images(tensor: torch.Tensor) -> np.ndarray:
@@ -181,9 +177,9 @@ def species_reference(
 
 def flight_pose_effect(train_features: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> dict:
     """Does a flight pose alone lower the cosine, on real photos? For each flying photo of the
-    pose bank (train split, training.birds.build_pose_bank.FLYING_IDS): its mean cosine with the
-    other photos of its species, and with the photos of other species, each over the mean cosine of
-    its species' other photos among themselves (1 = as close as two photos of the species)."""
+    pose bank (train split, training.splits.FLYING_IDS): its mean cosine with the other photos of
+    its species, and with the photos of other species, each over the mean cosine of its species'
+    other photos among themselves (1 = as close as two photos of the species)."""
     unit = unit_rows(train_features)
     index_of = {int(image_id): n for n, image_id in enumerate(ids)}
     to_species, to_others = [], []

@@ -2,7 +2,7 @@
 and last frame given, the 28 frames between them predicted; mean L2 per clip (pixels in 0..1).
 
 Clips are cut from the three DAVIS sequences held out of all training
-(training.inbetween.video_triplets.HELD_OUT_DAVIS), taking every 2nd frame (the original project
+(training.splits.HELD_OUT_DAVIS), taking every 2nd frame (the original project
 took every 3rd frame of Moments in Time; our held-out sequences are 60-84 frames long, too short for
 30 frames at every 3rd), centre-cropped to a square and resized to 64x64. A clip starts every
 `--every` sampled frames. Each method is called as
@@ -38,7 +38,7 @@ from benchmarks.common import (
     resize,
     write_json,
 )
-from training.inbetween.video_triplets import HELD_OUT_DAVIS
+from training.splits import HELD_OUT_DAVIS
 
 CLIP_FRAMES = 30
 FRAME_STEP = 2

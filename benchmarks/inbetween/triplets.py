@@ -1,7 +1,7 @@
 """Two-frame inbetweening on real video: how well each method predicts a held-back frame.
 
 By default on the three DAVIS sequences that no training sees
-(training.inbetween.video_triplets.HELD_OUT_DAVIS: breakdance, car-roundabout, dog); for every
+(training.splits.HELD_OUT_DAVIS: breakdance, car-roundabout, dog); for every
 sequence and every gap g in (1, 2), triplets (t - g, t, t + g) are taken every
 `--stride` frames (the same middle frames t for both gaps). Each method gets frames t - g and
 t + g, resized to each benchmark size, and predicts the middle one:
@@ -48,7 +48,8 @@ from benchmarks.common import (
     resize,
     write_json,
 )
-from training.inbetween.video_triplets import HELD_OUT_DAVIS, validation_frames
+from training.inbetween.video_triplets import validation_frames
+from training.splits import HELD_OUT_DAVIS
 
 UNTRAINED = "learned, untrained"
 FULL_RESOLUTION = "learned, full-resolution flow"

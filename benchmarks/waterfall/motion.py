@@ -62,6 +62,7 @@ from animators.core.inputs import load_image
 from animators.core.optical_flow import dis_flow
 from animators.waterfall.generators import ORIGINAL_METHODS
 from benchmarks.common import REPO, RESULTS, machine, write_json
+from training.videos import clip_paths, read_clip
 from training.waterfall import motion_targets
 
 MIN_COSINE, MIN_IN_OUT, MAX_SEAM, MIN_SHARPNESS, MAX_SECONDS = 0.7, 5.0, 1.5, 0.85, 3.0
@@ -98,8 +99,8 @@ def procedural_cases(count: int, size: int, frames: int, seed: int = 2026) -> tu
 
 def real_cases(folders: list[Path], width: int) -> list[Case]:
     cases = []
-    for path in motion_targets.clip_paths(folders):
-        frames = motion_targets.resize_frames(motion_targets.read_clip(path), width)
+    for path in clip_paths(folders):
+        frames = motion_targets.resize_frames(read_clip(path), width)
         reference = motion_targets.measure(path.stem, frames)
         cases.append(Case(path.stem, "real", "real", frames[0], reference))
     return cases

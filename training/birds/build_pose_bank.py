@@ -1,10 +1,11 @@
 """Build the flying-pose bank: project photos of birds in flight into the generator and order
 them into a closed wing-beat cycle.
 
-The photos (FLYING_IDS, train split only) were chosen by eye from a contact sheet of the train
-split ranked by a plain-sky border; the data set has no pose labels. Two more (ids 15 and 992) were
-dropped: mixed with other birds their keyframes came out empty or black. The order is a short
-closed tour through their coarse (pose) latents, so consecutive keyframes differ least.
+The photos (training.splits.FLYING_IDS, train split only) were chosen by eye from a contact
+sheet of the train split ranked by a plain-sky border; the data set has no pose labels. Two more
+(ids 15 and 992) were dropped: mixed with other birds their keyframes came out empty or black.
+The order is a short closed tour through their coarse (pose) latents, so consecutive keyframes
+differ least.
 
     python -m training.birds.build_pose_bank --data ../shared/data/birds/cub100 \
         --out runs/pose_bank --export checkpoints/birds/pose_bank
@@ -22,12 +23,10 @@ from animators.birds.projection import fixed_noise, load_generator_and_critic, p
 from animators.core.checkpoints import load_module, resolve, save_checkpoint
 from animators.nets.birds.encoder import BirdEncoder, BirdEncoderConfig
 from animators.nets.birds.pose_bank import PoseBank, PoseBankConfig
-from training.birds.photos import load_birds
-from training.birds.train_gan import save_grid
+from training.birds.photos import DEFAULT_DATA, load_birds, save_photo_grid, to_tensor
 from training.common import pick_device, seed_everything
-from training.judges.train_bird_classifier import to_tensor
+from training.splits import FLYING_IDS
 
-FLYING_IDS = (1265, 344, 17, 29, 1740, 863, 28, 530, 1450, 487, 8, 20)
 COARSE_LAYERS = 7
 
 
@@ -56,7 +55,7 @@ def cycle_order(points: np.ndarray) -> list[int]:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/birds/cub100"))
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--steps", type=int, default=300, help="projection steps per photo")
     parser.add_argument("--out", type=Path, default=Path("runs/pose_bank"))
     parser.add_argument("--export", type=Path, default=None)
@@ -85,7 +84,7 @@ def main(argv=None) -> None:
     )
     bank.ws.copy_(ws[order].cpu())
     arguments.out.mkdir(parents=True, exist_ok=True)
-    save_grid(
+    save_photo_grid(
         torch.cat([crops[order], reconstructions[order]]),
         arguments.out / "pose_bank.png",
         columns=len(ids),

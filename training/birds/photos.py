@@ -5,7 +5,9 @@ The data set is a CUB-200-2011 style folder (`images.txt`, `image_class_labels.t
 `../shared/data/birds/cub100`. `load_birds` resizes every photo of one split to a square
 `size` x `size` (the whole crop, squeezed to a square after a centre crop of the longer side)
 and caches the result as one compressed .npz next to the other run data, so a GPU machine can
-be given the file instead of the folder.
+be given the file instead of the folder. (The photos at their own size, as backgrounds of the
+other tasks' synthetic scenes, come from `training.videos.read_bird_photos`.) The trainers'
+photo tensors come from here too: `to_tensor`, `augment` and the sample grid `save_photo_grid`.
 
     python -m training.birds.photos --data ../shared/data/birds/cub100 --size 64
 """
@@ -17,8 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 from PIL import Image
 
+from training.common import save_image_grid
+
+DEFAULT_DATA = Path("../shared/data/birds/cub100")
 DEFAULT_CACHE = Path("runs/data")
 
 
@@ -87,9 +94,41 @@ def load_birds(data: Path, split: str, size: int, cache: Path | None = DEFAULT_C
     return photos
 
 
+def to_tensor(images: np.ndarray) -> torch.Tensor:
+    """(N, S, S, 3) uint8 -> (N, 3, S, S) float in [-1, 1]."""
+    return torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1)
+
+
+def augment(images: torch.Tensor) -> torch.Tensor:
+    """Random resized crop (60-100 % of the side), x-flip and brightness/contrast jitter."""
+    batch, _, size, _ = images.shape
+    scale = torch.empty(batch).uniform_(0.6, 1.0)
+    shift = (torch.rand(batch, 2) * 2 - 1) * (1 - scale[:, None])
+    flip = torch.where(torch.rand(batch) < 0.5, -1.0, 1.0)
+    theta = torch.zeros(batch, 2, 3)
+    theta[:, 0, 0] = scale * flip
+    theta[:, 1, 1] = scale
+    theta[:, :, 2] = shift
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    images = F.grid_sample(images, grid, padding_mode="reflection", align_corners=False)
+    contrast = torch.empty(batch, 1, 1, 1).uniform_(0.8, 1.2)
+    brightness = torch.empty(batch, 1, 1, 1).uniform_(-0.1, 0.1)
+    return (images * contrast + brightness).clamp(-1, 1)
+
+
+def save_photo_grid(images: torch.Tensor, path: Path, columns: int = 8) -> None:
+    """(N, 3, S, S) in [-1, 1] -> one PNG grid, `columns` images a row (a short last row is
+    filled with black)."""
+    images = (images.detach().cpu() + 1) / 2
+    blank = torch.zeros_like(images[0])
+    rows = [list(images[start : start + columns]) for start in range(0, len(images), columns)]
+    rows[-1] += [blank] * (columns - len(rows[-1]))
+    save_image_grid(rows, path)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/birds/cub100"))
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     arguments = parser.parse_args(argv)

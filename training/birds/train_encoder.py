@@ -23,17 +23,8 @@ from animators.birds.projection import encode, load_generator_and_critic, projec
 from animators.core.checkpoints import load_module, read_json
 from animators.nets.birds.encoder import BirdEncoder, BirdEncoderConfig
 from animators.nets.birds.stylegan import StyleGANGenerator
-from training.birds.photos import load_birds
-from training.birds.train_gan import save_grid
-from training.common import (
-    RunFolder,
-    TimeBudget,
-    add_run_options,
-    export_checkpoint,
-    pick_device,
-    seed_everything,
-)
-from training.judges.train_bird_classifier import augment, to_tensor
+from training.birds.photos import DEFAULT_DATA, augment, load_birds, save_photo_grid, to_tensor
+from training.common import TimeBudget, add_run_options, export_checkpoint, start_run
 
 
 def known_latents(generator: StyleGANGenerator, batch: int, device) -> torch.Tensor:
@@ -50,7 +41,7 @@ def known_latents(generator: StyleGANGenerator, batch: int, device) -> torch.Ten
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/birds/cub100"))
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--generator", type=Path, default=None, help="checkpoint folder")
     parser.add_argument("--critic", type=Path, default=None, help="checkpoint folder")
     parser.add_argument(
@@ -59,8 +50,7 @@ def main(argv=None) -> None:
     parser.add_argument("--lr", type=float, default=3e-4)
     add_run_options(parser, steps=3000, every=250, batch_size=16)
     arguments = parser.parse_args(argv)
-    seed_everything(arguments.seed)
-    device = pick_device(arguments.device)
+    device, run = start_run(arguments)
     generator, critic = load_generator_and_critic(arguments.generator, arguments.critic, device)
     generator.requires_grad_(False)
     critic.requires_grad_(False)
@@ -82,7 +72,6 @@ def main(argv=None) -> None:
         encoder = BirdEncoder(encoder_config).to(device)
         earlier_steps = 0
     optimiser = torch.optim.Adam(encoder.parameters(), lr=arguments.lr)
-    run = RunFolder(arguments.out)
     modules = {"encoder": encoder, "optimiser": optimiser}
     step = 0
     if arguments.resume and run.has_state():
@@ -120,7 +109,9 @@ def main(argv=None) -> None:
             )
             with torch.no_grad():
                 shown_back = generator.synthesis(encode(generator, encoder, shown))
-            save_grid(torch.cat([shown, shown_back]), run.path / "samples" / f"{step:06d}.png")
+            save_photo_grid(
+                torch.cat([shown, shown_back]), run.path / "samples" / f"{step:06d}.png"
+            )
             run.save_state(step, modules)
     bar.close()
     run.save_state(step, modules)

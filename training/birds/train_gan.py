@@ -26,22 +26,14 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm import tqdm
 
 from animators.core.checkpoints import load_state_dict, read_json
 from animators.nets.birds.dcgan import DCGANConfig, DCGANDiscriminator, DCGANGenerator
 from animators.nets.birds.stylegan import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
 from training.birds.ada import AdaptiveAugment
-from training.birds.photos import load_birds
-from training.common import (
-    RunFolder,
-    TimeBudget,
-    add_run_options,
-    export_checkpoint,
-    pick_device,
-    seed_everything,
-)
+from training.birds.photos import DEFAULT_DATA, load_birds, save_photo_grid, to_tensor
+from training.common import TimeBudget, add_run_options, export_checkpoint, start_run
 
 OPTIMISER = {"stylegan": (0.0025, (0.0, 0.99)), "dcgan": (2e-4, (0.5, 0.999))}
 
@@ -52,7 +44,7 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--data",
         type=Path,
-        default=Path("../shared/data/birds/cub100"),
+        default=DEFAULT_DATA,
         help="bird data set folder, or an .npz from training.birds.photos",
     )
     parser.add_argument("--resolution", type=int, default=64)
@@ -115,18 +107,6 @@ def generate(generator, batch: int, device, mixing: float = 0.0) -> torch.Tensor
     return generator.synthesis(ws)
 
 
-def save_grid(images: torch.Tensor, path: Path, columns: int = 8) -> None:
-    """(N, 3, S, S) in [-1, 1] -> one PNG grid."""
-    images = ((images.detach().cpu().clamp(-1, 1) + 1) * 127.5).round().byte()
-    n, _, size, _ = images.shape
-    rows = (n + columns - 1) // columns
-    grid = torch.zeros(3, rows * size, columns * size, dtype=torch.uint8)
-    for i in range(n):
-        r, c = divmod(i, columns)
-        grid[:, r * size : (r + 1) * size, c * size : (c + 1) * size] = images[i]
-    Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
-
-
 def initialise_from(generator_folder: Path, critic_folder: Path | None, modules: dict) -> dict:
     """Load exported weights (strictly, from safetensors) into a fresh run's modules; returns
     the generator's metrics.json (its "steps" and "ada_p" continue the count)."""
@@ -143,11 +123,9 @@ def initialise_from(generator_folder: Path, critic_folder: Path | None, modules:
 
 def main(argv=None) -> None:
     arguments = parse_arguments(argv)
-    seed_everything(arguments.seed)
-    device = pick_device(arguments.device)
+    device, run = start_run(arguments)
     photos = load_birds(arguments.data, "train", arguments.resolution)
-    images = photos.images[:64] if arguments.smoke else photos.images
-    real_pool = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1)
+    real_pool = to_tensor(photos.images[:64] if arguments.smoke else photos.images)
 
     config, generator, critic = build(arguments.model, arguments.resolution, arguments.smoke)
     generator, critic = generator.to(device), critic.to(device)
@@ -159,7 +137,6 @@ def main(argv=None) -> None:
         critic.parameters(), lr=lr * r1_ratio, betas=tuple(b**r1_ratio for b in betas)
     )
     augment = AdaptiveAugment(target=arguments.ada_target, speed_images=arguments.ada_speed)
-    run = RunFolder(arguments.out)
     modules = {
         "generator": generator,
         "critic": critic,
@@ -248,7 +225,7 @@ def main(argv=None) -> None:
                 r_t=getattr(augment, "last_signal", 0.0),
             )
             with torch.no_grad():
-                save_grid(generator_ema(fixed_z), run.path / "samples" / f"{step:06d}.png")
+                save_photo_grid(generator_ema(fixed_z), run.path / "samples" / f"{step:06d}.png")
             run.save_state(step, modules, extra={"ada": augment.state()})
     bar.close()
     run.save_state(step, modules, extra={"ada": augment.state()})

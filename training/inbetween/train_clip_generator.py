@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm import tqdm
 
 from animators.nets.inbetween.clip_generator import (
@@ -38,12 +37,11 @@ from animators.nets.inbetween.clip_generator import (
     kl_divergence,
 )
 from training.common import (
-    RunFolder,
     TimeBudget,
     add_run_options,
     export_checkpoint,
-    pick_device,
-    seed_everything,
+    save_image_grid,
+    start_run,
 )
 from training.inbetween import video_triplets
 from training.inbetween.clip_windows import WindowSampler
@@ -72,12 +70,12 @@ def save_grid(generator: ClipGenerator, clips: torch.Tensor, path: Path, seed: i
     fake = generator.sample(clips[:, :, 0], clips[:, :, -1], seed)
     generator.train()
     frames = list(range(0, clips.shape[2], 5)) + [clips.shape[2] - 1]
-    rows = []
-    for real, made in zip(clips[:4], fake[:4], strict=False):
-        for clip in (real, made):
-            rows.append(torch.cat([clip[:, index] for index in frames], dim=2))
-    grid = torch.cat(rows, dim=1).permute(1, 2, 0).clamp(0, 1).cpu().numpy()
-    Image.fromarray((grid * 255).round().astype(np.uint8)).save(path)
+    rows = [
+        [clip[:, index] for index in frames]
+        for real, made in zip(clips[:4], fake[:4], strict=False)
+        for clip in (real, made)
+    ]
+    save_image_grid(rows, path)
 
 
 def main(argv=None) -> None:
@@ -87,9 +85,7 @@ def main(argv=None) -> None:
     video_weight = args.video_weight
     if video_weight is None:
         video_weight = 1.0 if args.kind == "cvae" else 0.0
-    seed_everything(args.seed)
-    device = pick_device(args.device)
-    run = RunFolder(args.out)
+    device, run = start_run(args)
     export = args.export or run.path / "export"
     clips = video_triplets.clips_from_arguments(args)
     config = ClipGeneratorConfig(width=args.width)

@@ -37,7 +37,6 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm import tqdm
 
 from animators.core.checkpoints import load_module, read_json, save_checkpoint
@@ -47,7 +46,8 @@ from animators.nets.inbetween.interpolator import (
     backward_warp,
     input_groups,
 )
-from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
+from training import videos
+from training.common import TimeBudget, add_run_options, save_image_grid, start_run
 from training.inbetween import video_triplets
 
 FLOW_SCALES = (1, 2)
@@ -133,12 +133,11 @@ def save_grid(net: FlowFusionNet, batch: dict, device: torch.device, path: Path)
     b = to_tensors(batch, device)
     prediction = net(b["start"], b["end"], b["flow_01"], b["flow_10"], b["t"])
     net.train()
-    rows = []
-    for index in range(min(4, len(prediction))):
-        row = [b["start"][index], prediction[index], b["middle"][index], b["end"][index]]
-        rows.append(torch.cat(row, dim=2))
-    grid = torch.cat(rows, dim=1).permute(1, 2, 0).clamp(0, 1).cpu().numpy()
-    Image.fromarray((grid * 255).round().astype(np.uint8)).save(path)
+    rows = [
+        [b["start"][index], prediction[index], b["middle"][index], b["end"][index]]
+        for index in range(min(4, len(prediction)))
+    ]
+    save_image_grid(rows, path)
 
 
 def export_best(net: FlowFusionNet, folder: Path, step: int, value: float, start: float) -> None:
@@ -200,7 +199,7 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_run_options(parser, steps=20000, every=200, batch_size=8)
     video_triplets.add_footage_arguments(parser)
-    parser.add_argument("--birds", type=Path, default=video_triplets.DEFAULT_BIRDS)
+    parser.add_argument("--birds", type=Path, default=videos.DEFAULT_BIRDS)
     parser.add_argument("--synthetic-share", type=float, default=0.3)
     parser.add_argument("--crop", type=int, default=224)
     parser.add_argument(
@@ -241,9 +240,7 @@ def main(argv=None) -> None:
     args = parse_arguments(argv)
     if args.smoke:
         args.steps, args.every, args.batch_size, args.crop, args.validation = 4, 2, 2, 64, 8
-    seed_everything(args.seed)
-    device = pick_device(args.device)
-    run = RunFolder(args.out)
+    device, run = start_run(args)
     export = args.export or run.path / "best"
 
     clips = video_triplets.clips_from_arguments(args)
@@ -252,7 +249,7 @@ def main(argv=None) -> None:
         raise SystemExit("No clip is long enough to keep frames for validation (14+ frames).")
     birds = []
     if (args.birds / "images.txt").is_file():
-        birds = video_triplets.load_birds(args.birds, limit=64 if args.smoke else None)
+        birds = videos.read_bird_photos(args.birds, limit=64 if args.smoke else None)
     print(
         f"{len(train_clips)} clips ({sum(len(c.frames) for c in train_clips)} training frames), "
         f"{len(birds)} bird photos for synthetic motion, device {device}"

@@ -23,18 +23,16 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from pytorch_msssim import ms_ssim
 from tqdm import tqdm
 
 from animators.nets.inbetween.mipal import Mipal, MipalConfig, PatchDiscriminator
 from training.common import (
-    RunFolder,
     TimeBudget,
     add_run_options,
     export_checkpoint,
-    pick_device,
-    seed_everything,
+    save_image_grid,
+    start_run,
 )
 from training.inbetween import video_triplets
 from training.inbetween.clip_windows import WindowSampler
@@ -56,9 +54,7 @@ def parse_arguments(argv=None) -> argparse.Namespace:
 def save_grid(images: list[torch.Tensor], path: Path) -> None:
     """Rows: up to 4 samples; columns: the given (B, 3, H, W) images, shown at 128 px."""
     columns = [F.interpolate(image[:4], size=128, mode="area") for image in images]
-    grid = torch.cat([torch.cat(list(column), dim=1) for column in columns], dim=2)
-    array = grid.permute(1, 2, 0).clamp(0, 1).cpu().numpy()
-    Image.fromarray((array * 255).round().astype(np.uint8)).save(path)
+    save_image_grid(zip(*columns, strict=True), path)
 
 
 def main(argv=None) -> None:
@@ -67,9 +63,7 @@ def main(argv=None) -> None:
     if args.smoke:
         args.steps, args.every, args.batch_size = 2, 1, 1
         config = MipalConfig(width=4, refine_width=4, latent_channels=8)
-    seed_everything(args.seed)
-    device = pick_device(args.device)
-    run = RunFolder(args.out)
+    device, run = start_run(args)
     export = args.export or run.path / "export"
     clips = video_triplets.clips_from_arguments(args)
     sampler = WindowSampler(clips, frames=SEQUENCE, size=config.size)

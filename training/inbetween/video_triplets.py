@@ -1,16 +1,17 @@
 """Training triplets for the learned inbetweener: (start, middle, end, t) from real video, plus
 synthetic motion over real photos for volume.
 
-Real video: the shared DAVIS sequences (minus HELD_OUT_DAVIS, which the benchmark uses and no
-training ever sees), the OpenCV sample clips, and any folder of videos / gifs / frame folders
-given with --data. A triplet takes frames i, i + k, i + n of a clip (span n in 2..6, t = k / n);
-windows that cross a scene cut are skipped (cut = colour-histogram jump and low thumbnail SSIM;
-no VGG features offline). The last VALIDATION_SHARE of each clip's frames is kept for
-validation only.
+Real video: the shared DAVIS sequences (minus training.splits.HELD_OUT_DAVIS, which the
+benchmark uses and no training ever sees), the OpenCV sample clips, and any folder of videos /
+gifs / frame folders given with --data (read by training.videos). A triplet takes frames i,
+i + k, i + n of a clip (span n in 2..6, t = k / n); windows that cross a scene cut are skipped
+(cut = colour-histogram jump and low thumbnail SSIM; no VGG features offline). The last
+VALIDATION_SHARE of each clip's frames is kept for validation only.
 
-Synthetic: a real bird photo (train split) as the background moving under a random affine +
-smooth elastic displacement, with one or two other bird photos cut out by soft ellipses moving
-across it (so parts of the background are covered and uncovered), rendered at times 0, t, 1.
+Synthetic: a real bird photo (train split, training.videos.read_bird_photos) as the background
+moving under a random affine + smooth elastic displacement, with one or two other bird photos
+cut out by soft ellipses moving across it (so parts of the background are covered and
+uncovered), rendered at times 0, t, 1.
 
 Every sample is cropped to `crop` x `crop` after resizing so that the frame it comes from has
 the size the learned method would estimate flow at `flow_scale` for (animators.inbetween.animator
@@ -25,21 +26,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from animators.core.optical_flow import net_flow, net_flows
 from animators.inbetween.animator import MAX_FLOW_SIDE
+from training.splits import HELD_OUT_DAVIS
+from training.videos import DEFAULT_DAVIS, DEFAULT_VIDEOS, clip_paths, read_clip
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED = REPO_ROOT.parent / "shared"
-DEFAULT_DAVIS = SHARED / "data/video/davis"
-DEFAULT_VIDEOS = SHARED / "data/video/opencv"
-DEFAULT_BIRDS = SHARED / "data/birds/cub100"
-
-HELD_OUT_DAVIS = ("breakdance", "car-roundabout", "dog")
-"""DAVIS sequences for the inbetweening benchmark; never used in training."""
-
-VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".gif")
 VALIDATION_SHARE = 0.15
 SPANS = (2, 3, 4, 5, 6)
 SPAN_WEIGHTS = (0.35, 0.2, 0.25, 0.1, 0.1)
@@ -61,34 +53,6 @@ class VideoClip:
             return np.zeros(0, dtype=int)
         crossing = np.array([self.cuts[i : i + span].any() for i in range(count)], dtype=bool)
         return np.flatnonzero(~crossing)
-
-
-def read_video(path: Path) -> np.ndarray:
-    """All frames of a video file or gif as (T, H, W, 3) uint8 RGB."""
-    if path.suffix.lower() == ".gif":
-        with Image.open(path) as gif:
-            frames = []
-            for index in range(getattr(gif, "n_frames", 1)):
-                gif.seek(index)
-                frames.append(np.asarray(gif.convert("RGB")))
-        return np.stack(frames)
-    capture = cv2.VideoCapture(str(path))
-    frames = []
-    while True:
-        ok, frame = capture.read()
-        if not ok:
-            break
-        frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-    capture.release()
-    if not frames:
-        raise ValueError(f"No frames could be read from {path}.")
-    return np.stack(frames)
-
-
-def read_frame_folder(folder: Path) -> np.ndarray:
-    """The .jpg/.png frames of a folder, in name order, as (T, H, W, 3) uint8 RGB."""
-    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
-    return np.stack([np.asarray(Image.open(p).convert("RGB")) for p in paths])
 
 
 def _thumbnail_ssim(a: np.ndarray, b: np.ndarray) -> float:
@@ -133,18 +97,13 @@ def load_clips(
     sources: list[tuple[str, Path]] = []
     if davis is not None and Path(davis).is_dir():
         sources += [(p.name, p) for p in sorted(Path(davis).iterdir()) if p.is_dir()]
-    for folder in ([videos] if videos is not None else []) + list(extra or []):
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise FileNotFoundError(f"No video folder at {folder}.")
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in VIDEO_SUFFIXES or path.is_dir():
-                sources.append((path.stem, path))
+    folders = ([videos] if videos is not None else []) + list(extra or [])
+    sources += [(path.stem, path) for path in clip_paths(folders)]
     clips = []
     for name, path in sources:
         if name in exclude:
             continue
-        frames = read_frame_folder(path) if path.is_dir() else read_video(path)
+        frames = read_clip(path)
         if len(frames) >= 3:
             clips.append(VideoClip(name, frames, scene_cuts(frames)))
     if not clips:
@@ -191,23 +150,6 @@ def split_clips(clips: list[VideoClip], share: float = VALIDATION_SHARE):
         train.append(VideoClip(clip.name, clip.frames[:cut], clip.cuts[: cut - 1]))
         validation.append(VideoClip(clip.name, clip.frames[cut:], clip.cuts[cut:]))
     return train, validation
-
-
-def load_birds(folder: Path = DEFAULT_BIRDS, limit: int | None = None) -> list[np.ndarray]:
-    """The train-split bird photos (uint8 RGB), for synthetic motion."""
-    folder = Path(folder)
-    names = dict(
-        line.split(", ", 1) for line in (folder / "images.txt").read_text().splitlines() if line
-    )
-    is_train = dict(
-        line.split(", ") for line in (folder / "train_test_split.txt").read_text().splitlines()
-    )
-    chosen = sorted(index for index, flag in is_train.items() if flag.strip() == "1")
-    chosen = chosen[:limit] if limit else chosen
-    return [
-        np.asarray(Image.open(folder / "images" / names[index].strip()).convert("RGB"))
-        for index in chosen
-    ]
 
 
 def _resize(image: np.ndarray, width: int, height: int) -> np.ndarray:

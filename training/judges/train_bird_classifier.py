@@ -20,37 +20,8 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from benchmarks.judges.bird_classifier import BirdClassifier, BirdClassifierConfig
-from training.birds.photos import load_birds
-from training.common import (
-    RunFolder,
-    TimeBudget,
-    add_run_options,
-    export_checkpoint,
-    pick_device,
-    seed_everything,
-)
-
-
-def to_tensor(images) -> torch.Tensor:
-    """(N, S, S, 3) uint8 -> (N, 3, S, S) float in [-1, 1]."""
-    return torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1)
-
-
-def augment(images: torch.Tensor) -> torch.Tensor:
-    """Random resized crop (60-100 % of the side), x-flip and brightness/contrast jitter."""
-    batch, _, size, _ = images.shape
-    scale = torch.empty(batch).uniform_(0.6, 1.0)
-    shift = (torch.rand(batch, 2) * 2 - 1) * (1 - scale[:, None])
-    flip = torch.where(torch.rand(batch) < 0.5, -1.0, 1.0)
-    theta = torch.zeros(batch, 2, 3)
-    theta[:, 0, 0] = scale * flip
-    theta[:, 1, 1] = scale
-    theta[:, :, 2] = shift
-    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
-    images = F.grid_sample(images, grid, padding_mode="reflection", align_corners=False)
-    contrast = torch.empty(batch, 1, 1, 1).uniform_(0.8, 1.2)
-    brightness = torch.empty(batch, 1, 1, 1).uniform_(-0.1, 0.1)
-    return (images * contrast + brightness).clamp(-1, 1)
+from training.birds.photos import DEFAULT_DATA, augment, load_birds, to_tensor
+from training.common import TimeBudget, add_run_options, export_checkpoint, start_run
 
 
 @torch.no_grad()
@@ -66,7 +37,7 @@ def accuracy(net: BirdClassifier, images: torch.Tensor, labels: torch.Tensor, de
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/birds/cub100"))
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--test-data", type=Path, default=None, help="test split .npz")
     parser.add_argument("--resolution", type=int, default=64)
     parser.add_argument(
@@ -74,8 +45,7 @@ def main(argv=None) -> None:
     )
     add_run_options(parser, steps=2000, every=500, batch_size=64)
     arguments = parser.parse_args(argv)
-    seed_everything(arguments.seed)
-    device = pick_device(arguments.device)
+    device, run = start_run(arguments)
     train = load_birds(arguments.data, "train", arguments.resolution)
     test = load_birds(arguments.test_data or arguments.data, "test", arguments.resolution)
     train_images, train_labels = to_tensor(train.images), torch.from_numpy(train.labels)
@@ -88,7 +58,6 @@ def main(argv=None) -> None:
     optimiser = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=5e-4)
     steps = 3 if arguments.smoke else arguments.steps
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=2e-3, total_steps=steps)
-    run = RunFolder(arguments.out)
     modules = {"net": net, "optimiser": optimiser, "schedule": schedule}
     step = 0
     if arguments.resume and run.has_state():

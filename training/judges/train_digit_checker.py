@@ -3,8 +3,8 @@
     python -m training.judges.train_digit_checker [--data mnist_5k.npz] [--epochs 30]
 
 Augmentation (random shifts, blur, contrast) makes it robust to slightly soft generated
-digits. Accuracy on the test images (index % 10 == 0) goes into metrics.json. Exports to
-checkpoints/text/digit_checker/.
+digits. Accuracy on the test images (index % 10 == 0: training.splits.MNIST_TEST_EVERY) goes
+into metrics.json. Exports to checkpoints/text/digit_checker/.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tqdm import tqdm
 from animators.core.checkpoints import REPO_ROOT
 from benchmarks.judges.digit_checker import DigitChecker, DigitCheckerConfig
 from training.common import export_checkpoint, seed_everything
+from training.splits import is_mnist_test_image
 from training.text.moving_mnist import load_mnist
 
 
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     images, labels = load_mnist(args.data)
     pixels = torch.from_numpy(images).float()[:, None] / 255.0
     targets = torch.from_numpy(labels).long()
-    is_test = torch.arange(len(labels)) % 10 == 0
+    is_test = torch.from_numpy(is_mnist_test_image(len(labels)))
     train_x, train_y, test_x, test_y = (
         pixels[~is_test],
         targets[~is_test],

@@ -6,10 +6,11 @@
 #   bash training/recipes/text.sh MINUTES adversarial # the three adversarial schedules (mnist)
 #
 # The stages named run side by side (adversarial needs the plain digit model first).
-# Reads the MNIST digits and the walking clips from $DATA (default runs/data: mnist_5k.npz and
-# walking_64.npz, see training/data/). Each job stops after its step count or MINUTES of wall
-# time, whichever comes first, then exports: plain models to checkpoints/text/<name>, the
-# adversarial schedules to runs/text_mnist_<schedule>/export. Logs: runs/<job>.log.
+# Reads the MNIST digits and the walking clips from $DATA (default runs/data: mnist_5k.npz,
+# copied from ../shared/data/mnist, and walking_64.npz, made by `python -m training.text.walking`).
+# Each job stops after its step count or MINUTES of wall time, whichever comes first, then
+# exports: plain models to checkpoints/text/<name>, the adversarial schedules to
+# runs/text_mnist_<schedule>/export. Logs: runs/<job>.log.
 # Set PYTHON (default python) and EXTRA (e.g. "--batch-size 32") as needed.
 set -euo pipefail
 minutes=${1:?minutes per job}

@@ -9,8 +9,9 @@ per frame; a caption without a speed word means "slowly".
 Two splits keep evaluation honest:
 - Held-out digit-motion pairs: each digit has one motion (`HELDOUT`) never seen in training;
   a sequence is "heldout" when ANY of its digits moves in its held-out motion.
-- Held-out digit images: the images whose index in the array is a multiple of 10 are test
-  images (used by split="heldout" and by image_split="test"); the others are training images.
+- Held-out digit images: the images whose index in the array is a multiple of 10
+  (training.splits.MNIST_TEST_EVERY) are test images (used by split="heldout" and by
+  image_split="test"); the others are training images.
 
 The digits come from `../shared/data/mnist/mnist_5k.npz` (keys x: (N, 28, 28) uint8,
 y: (N,) int); nothing is copied into the repository.
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from animators.text.captions import MAX_WORDS, tokenize
+from training.splits import is_mnist_test_image
 from training.text.motion_paths import (
     CANVAS,
     DEFAULT_SPEED,
@@ -192,7 +194,7 @@ def make_sequence(
     if not mention_speed and speed != DEFAULT_SPEED:
         raise ValueError(f"A caption without a speed word means {DEFAULT_SPEED!r}, not {speed!r}.")
 
-    is_test_image = np.arange(len(labels)) % 10 == 0
+    is_test_image = is_mnist_test_image(len(labels))
     wanted = is_test_image if image_split == "test" else ~is_test_image
     frames = np.zeros((num_frames, CANVAS, CANVAS), dtype=np.uint8)
     positions = np.empty((num_frames, num_digits, 2))

@@ -11,7 +11,9 @@ of the same caption. Schedules (`--schedule`):
 - "adversarial+mse":  L1 + MSE + `--adv-weight` x adversarial;
 - "alternating":      even steps L1 + MSE, odd steps adversarial alone.
 All three start from the plain model's weights (`--init`, a checkpoint folder) and roll out
-`--rollout` frames feeding their own predictions back, like training/text/train_next_frame.py.
+`--rollout` frames feeding their own predictions back, like training/text/train_next_frame.py;
+both take their batches, roll-outs, validation and exported configuration from
+training/text/sequences.py.
 Resumable; `--export DIR` writes the generator checkpoint with the schedule in metrics.json.
 """
 
@@ -29,19 +31,16 @@ from animators.core.checkpoints import load_module
 from animators.nets.text.first_frame import FirstFrameConfig, FrameDiscriminator
 from animators.nets.text.next_frame import NextFrameConfig, NextFrameNet, stack_history
 from training.common import (
-    RunFolder,
     TimeBudget,
     export_checkpoint,
     hinge_critic_step,
-    pick_device,
     run_arguments,
-    seed_everything,
+    start_run,
 )
-from training.text.train_next_frame import (
+from training.text.sequences import (
     batch_source,
     inference_config,
-    rollout,
-    save_grid,
+    save_rollout_samples,
     validate,
 )
 
@@ -71,8 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.smoke:
         args.steps, args.batch_size, args.every, args.rollout = 2, 2, 1, 2
 
-    seed_everything(args.seed)
-    device = pick_device(args.device)
+    device, run = start_run(args)
     train_batch, channels = batch_source(args.domain, "train", args.data)
     net = load_module(NextFrameNet, NextFrameConfig, args.init).float().to(device).train()
     net.config = replace(net.config, whole_pixel_motion=False)  # trained with continuous moves
@@ -84,7 +82,6 @@ def main(argv: list[str] | None = None) -> None:
     optimiser_g = torch.optim.Adam(net.parameters(), lr=args.lr_g, betas=(0.5, 0.9))
     optimiser_d = torch.optim.Adam(critic.parameters(), lr=args.lr_d, betas=(0.5, 0.9))
     modules = {"net": net, "critic": critic, "opt_g": optimiser_g, "opt_d": optimiser_d}
-    run = RunFolder(args.out)
     step = 0
     if args.resume and run.has_state():
         step, _ = run.load_state(modules)
@@ -131,12 +128,8 @@ def main(argv: list[str] | None = None) -> None:
                 reconstruction=reconstruction.item(),
                 seconds=budget.elapsed(),
             )
-            sample = train_batch(np.random.default_rng(123), 4, 12)
-            truth = torch.from_numpy(sample["frames"]).to(device)
-            net.eval()
-            guess = rollout(net, truth[:, :1], torch.from_numpy(sample["tokens"]).to(device), 11)
-            net.train()
-            save_grid(run.path / "samples" / f"step_{step:06d}.png", truth, guess)
+            samples = run.path / "samples" / f"step_{step:06d}.png"
+            save_rollout_samples(samples, net, train_batch, device)
             run.save_state(step, modules)
         if finished:
             break

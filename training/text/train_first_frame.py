@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from tqdm import tqdm
 
 from animators.nets.text.first_frame import (
@@ -28,15 +27,14 @@ from animators.nets.text.first_frame import (
 )
 from animators.text.captions import tokenize
 from training.common import (
-    RunFolder,
     TimeBudget,
     export_checkpoint,
     hinge_critic_step,
-    pick_device,
     run_arguments,
-    seed_everything,
+    save_image_grid,
+    start_run,
 )
-from training.text.train_next_frame import batch_source
+from training.text.sequences import batch_source
 
 SAMPLE_CAPTIONS = {
     "mnist": [f"the digit {digit} is moving left" for digit in range(10)],
@@ -71,11 +69,7 @@ def save_samples(path: Path, generator: FirstFrameGenerator, domain: str, device
     tokens = torch.tensor([tokenize(c) for c in captions for _ in range(8)], device=device)
     frames = generator.sample(tokens, seed=0).cpu()  # (R*8, C, S, S)
     generator.train()
-    rows = frames.view(len(captions), 8, *frames.shape[1:])
-    grid = torch.cat([torch.cat(list(row), dim=-1) for row in rows], dim=-2)
-    array = (grid.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(array.squeeze(-1) if array.shape[-1] == 1 else array).save(path)
+    save_image_grid(frames.view(len(captions), 8, *frames.shape[1:]), path)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,8 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.smoke:
         args.steps, args.batch_size, args.every = 3, 4, 2
 
-    seed_everything(args.seed)
-    device = pick_device(args.device)
+    device, run = start_run(args)
     real_batch, channels = batch_source(args.domain, "train", args.data, num_digits=1)
     config = FirstFrameConfig(channels=channels, **GENERATOR_SHAPES[args.domain])
     generator = FirstFrameGenerator(config).to(device)
@@ -95,7 +88,6 @@ def main(argv: list[str] | None = None) -> None:
     optimiser_g = torch.optim.Adam(generator.parameters(), lr=args.lr_g, betas=(0.0, 0.9))
     optimiser_d = torch.optim.Adam(discriminator.parameters(), lr=args.lr_d, betas=(0.0, 0.9))
     modules = {"g": generator, "d": discriminator, "opt_g": optimiser_g, "opt_d": optimiser_d}
-    run = RunFolder(args.out)
     step = 0
     if args.resume and run.has_state():
         step, _ = run.load_state(modules)

@@ -20,86 +20,23 @@ Resumable (runs/NAME/state.pt), logs to runs/NAME/log.jsonl, sample grids in run
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm import tqdm
 
-from animators.core.checkpoints import load_module
+from animators.core.checkpoints import load_module, read_json
 from animators.nets.text.next_frame import NextFrameConfig, NextFrameNet, stack_history
-from training.common import (
-    RunFolder,
-    TimeBudget,
-    export_checkpoint,
-    pick_device,
-    run_arguments,
-    seed_everything,
+from training.common import TimeBudget, export_checkpoint, run_arguments, start_run
+from training.text.sequences import (
+    batch_source,
+    inference_config,
+    save_rollout_samples,
+    validate,
 )
-
-# Captioned digits and icons move whole pixels per frame (training.text.motion_paths.SPEEDS):
-# their exported models round the predicted moves to whole pixels, so 40 frames of moving stay
-# as sharp as the first (fractional moves resample and blur). Training keeps the moves
-# continuous: a straight-through rounding in training made our digit model lose its digits.
-# Real walkers move by fractions of a pixel and keep continuous moves.
-WHOLE_PIXEL_DOMAINS = ("mnist", "icons")
-# In the same worlds every object moves as one piece: the exported models average the moves
-# over a 21-px window (next_frame.rigid_motion), so a digit bouncing off a border turns as a
-# whole instead of being squashed (its front already turning while its back goes on). The
-# 40-frame digit accuracy on seen captions went from 0.84 to 0.95 with this alone.
-RIGID_WINDOW = 21
-
-
-def inference_config(config: NextFrameConfig, domain: str) -> NextFrameConfig:
-    """The configuration a trained network is exported with (whole-pixel, rigid moves or not)."""
-    rigid = domain in WHOLE_PIXEL_DOMAINS
-    return replace(config, whole_pixel_motion=rigid, rigid_window=RIGID_WINDOW if rigid else 0)
-
-
-BatchFn = Callable[[np.random.Generator, int, int], dict]
-"""(rng, batch_size, num_frames) -> {"frames": (B, T, C, 64, 64) float32 in [0, 1],
-"tokens": (B, 12) int64}"""
-
-
-def batch_source(
-    domain: str, split: str, data: Path | None, num_digits: int | None = None
-) -> tuple[BatchFn, int]:
-    """The batch function of a domain and its number of channels.
-
-    num_digits: MNIST only, 1 or 2 digits per sequence (None: either)."""
-    if domain == "mnist":
-        from training.text import moving_mnist
-
-        images, labels = moving_mnist.load_mnist(data)
-
-        def mnist_batch(rng, batch_size, num_frames):
-            return moving_mnist.batch(
-                images, labels, rng, batch_size, num_frames, split=split, num_digits=num_digits
-            )
-
-        return mnist_batch, 1
-    if domain == "icons":
-        from training.text import icons
-
-        def icon_batch(rng, batch_size, num_frames):
-            return icons.batch(rng, batch_size, num_frames)
-
-        return icon_batch, 3
-    if domain == "walking":
-        from training.text import walking
-
-        clips = walking.load_clips(data, "train" if split == "train" else "test")
-
-        def walking_batch(rng, batch_size, num_frames):
-            return walking.batch(clips, rng, batch_size, num_frames)
-
-        return walking_batch, 1
-    raise SystemExit(f"Unknown domain {domain!r}; use mnist, icons or walking.")
 
 
 def rollout_loss(
@@ -129,50 +66,6 @@ def rollout_loss(
     return total / steps
 
 
-@torch.inference_mode()
-def rollout(
-    net: NextFrameNet, start: torch.Tensor, tokens: torch.Tensor, steps: int
-) -> torch.Tensor:
-    """Frames given (B, T0, C, S, S) -> (B, T0 + steps, C, S, S), feeding predictions back."""
-    frames = start
-    for _ in range(steps):
-        following = net(stack_history(frames, net.config.max_history), tokens)
-        frames = torch.cat([frames, following[:, None]], dim=1)
-    return frames
-
-
-def read_metrics(folder: Path) -> dict:
-    """metrics.json of a checkpoint folder ({} when it has none)."""
-    path = Path(folder) / "metrics.json"
-    return json.loads(path.read_text()) if path.is_file() else {}
-
-
-def save_grid(path: Path, truth: torch.Tensor, predicted: torch.Tensor) -> None:
-    """Rows of (truth, prediction) per sequence; frames side by side. Writes a PNG."""
-    rows = []
-    for real, guess in zip(truth, predicted, strict=True):
-        for clip in (real, guess):
-            strip = torch.cat(list(clip), dim=-1)  # (C, S, T*S)
-            rows.append(strip)
-    grid = torch.cat(rows, dim=-2).clamp(0, 1)
-    array = (grid.permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8)
-    Image.fromarray(array.squeeze(-1) if array.shape[-1] == 1 else array).save(path)
-
-
-def validate(net, batch_fn, device, rng, steps=10, batches=4, batch_size=16) -> float:
-    """Mean L1 of `steps`-frame roll-outs from one real frame."""
-    net.eval()
-    errors = []
-    for _ in range(batches):
-        batch = batch_fn(rng, batch_size, steps + 1)
-        frames = torch.from_numpy(batch["frames"]).to(device)
-        tokens = torch.from_numpy(batch["tokens"]).to(device)
-        predicted = rollout(net, frames[:, :1], tokens, steps)
-        errors.append(F.l1_loss(predicted[:, 1:], frames[:, 1:]).item())
-    net.train()
-    return float(np.mean(errors))
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = run_arguments(__doc__.split("\n")[0], steps=20000, every=250)
     parser.add_argument("--rollout", type=int, default=4, help="frames predicted per step")
@@ -186,8 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.smoke:
         args.steps, args.batch_size, args.every, args.rollout = 3, 2, 2, 2
 
-    seed_everything(args.seed)
-    device = pick_device(args.device)
+    device, run = start_run(args)
     train_batch, channels = batch_source(args.domain, "train", args.data)
     heldout_batch, _ = batch_source(
         args.domain, "train" if args.domain == "icons" else "heldout", args.data
@@ -201,7 +93,6 @@ def main(argv: list[str] | None = None) -> None:
         net = NextFrameNet(config)
     net = net.to(device)
     optimiser = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
-    run = RunFolder(args.out)
     step = 0
     if args.resume and run.has_state():
         step, _ = run.load_state({"net": net, "optimiser": optimiser})
@@ -214,10 +105,9 @@ def main(argv: list[str] | None = None) -> None:
 
     def checkpoint(loss: float, sampling: float) -> None:
         run.log(step, loss=loss, sampling=sampling, seconds=budget.elapsed())
-        sample = train_batch(np.random.default_rng(123), 4, 12)
-        truth = torch.from_numpy(sample["frames"]).to(device)
-        predicted = rollout(net, truth[:, :1], torch.from_numpy(sample["tokens"]).to(device), 11)
-        save_grid(run.path / "samples" / f"step_{step:06d}.png", truth, predicted)
+        save_rollout_samples(
+            run.path / "samples" / f"step_{step:06d}.png", net, train_batch, device
+        )
         run.save_state(step, {"net": net, "optimiser": optimiser})
 
     progress = tqdm(total=args.steps, initial=step, desc=f"text/{args.domain}", unit="step")
@@ -250,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             "domain": args.domain,
             "steps": step,
             "init": str(args.init) if args.init else None,
-            "init_steps": read_metrics(args.init).get("steps") if args.init else 0,
+            "init_steps": read_json(args.init, "metrics.json").get("steps") if args.init else 0,
             "val_l1_10_frames_seen": validate(net, train_batch, device, np.random.default_rng(7)),
             "val_l1_10_frames_heldout": validate(
                 net, heldout_batch, device, np.random.default_rng(8)

@@ -15,7 +15,9 @@ whose measured average flow is the field (the benchmark's held-out "clips").
 
 Backgrounds never contain real fluid that should move (the DAVIS water clips are excluded), or
 the model would learn that real water stands still. Held-out scenes use other photos (bird
-test split, the held-out DAVIS sequences) and another real water texture (blackswan).
+test split, the held-out DAVIS sequences) and another real water texture (blackswan); the names
+are in training.splits (HELD_OUT_DAVIS, WATER_CLIPS, TRAIN_WATER, TEST_WATER), the photo and
+frame readers in training.videos.
 """
 
 from __future__ import annotations
@@ -25,21 +27,18 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image
 
-from training.inbetween.video_triplets import (
+from training.splits import HELD_OUT_DAVIS, TEST_WATER, TRAIN_WATER, WATER_CLIPS
+from training.videos import (
     DEFAULT_BIRDS,
     DEFAULT_DAVIS,
-    HELD_OUT_DAVIS,
+    read_bird_photos,
     read_frame_folder,
+    read_photos,
 )
 
 KINDS = ("fall", "river", "smoke")
 KIND_WEIGHTS = (0.45, 0.35, 0.2)
-WATER_CLIPS = ("blackswan", "kite-surf")
-"""DAVIS clips with real water: never backgrounds. kite-surf textures train, blackswan tests."""
-TRAIN_WATER, TEST_WATER = "kite-surf", "blackswan"
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 EMPTY_SHARE = 0.15  # scenes without any fluid: the model must not invent motion
 DISTRACTOR_SHARE = 0.4  # scenes with a still, streak-free layer shaped like a fluid region
 
@@ -71,29 +70,6 @@ class ScenePool:
     water: list[np.ndarray]
 
 
-def _bird_photos(folder: Path, train: bool, limit: int | None) -> list[np.ndarray]:
-    folder = Path(folder)
-    if not (folder / "images.txt").is_file():
-        return []
-    names = dict(
-        line.split(", ", 1) for line in (folder / "images.txt").read_text().splitlines() if line
-    )
-    flags = dict(
-        line.split(", ") for line in (folder / "train_test_split.txt").read_text().splitlines()
-    )
-    wanted = "1" if train else "0"
-    chosen = sorted(index for index, flag in flags.items() if flag.strip() == wanted)[:limit]
-    return [
-        np.asarray(Image.open(folder / "images" / names[i].strip()).convert("RGB")) for i in chosen
-    ]
-
-
-def read_photos(folder: Path) -> list[np.ndarray]:
-    """Every .jpg/.png/.webp photo in `folder` (uint8 RGB)."""
-    paths = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
-    return [np.asarray(Image.open(p).convert("RGB")) for p in paths]
-
-
 def _davis_frames(davis: Path, sequences, every: int) -> list[np.ndarray]:
     frames = []
     for name in sequences:
@@ -121,7 +97,7 @@ def load_pool(
         sequences = [s for s in available if s not in HELD_OUT_DAVIS + WATER_CLIPS]
     else:
         sequences = [s for s in available if s in HELD_OUT_DAVIS]
-    backgrounds = _bird_photos(birds, train, bird_limit) + _davis_frames(davis, sequences, 10)
+    backgrounds = read_bird_photos(birds, split, bird_limit) + _davis_frames(davis, sequences, 10)
     backgrounds += list(extra_backgrounds or [])
     water_clip = davis / (TRAIN_WATER if train else TEST_WATER)
     water = []

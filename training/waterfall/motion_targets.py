@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from animators.core.optical_flow import dis_flow
-from training.inbetween.video_triplets import VIDEO_SUFFIXES, read_frame_folder, read_video
+from training.videos import clip_paths, read_clip
 
 MIN_SPEED = 0.2  # px/frame at the measured size: slower pixels count as still
 MIN_COHERENCE = 0.5
@@ -56,25 +56,9 @@ def measure(name: str, frames: np.ndarray, max_frames: int = 60) -> MotionTarget
     return MotionTarget(name, frames[0], field, moving, coherence)
 
 
-def read_clip(path: Path) -> np.ndarray:
-    return read_frame_folder(path) if path.is_dir() else read_video(path)
-
-
-def clip_paths(folders: list[Path]) -> list[Path]:
-    """Videos, gifs and frame folders inside each folder (sorted)."""
-    paths = []
-    for folder in folders:
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise FileNotFoundError(f"No footage folder at {folder}.")
-        paths += [
-            p for p in sorted(folder.iterdir()) if p.is_dir() or p.suffix.lower() in VIDEO_SUFFIXES
-        ]
-    return paths
-
-
 def load_targets(folders: list[Path], size: int) -> list[MotionTarget]:
-    """Measure every clip in `folders` with its shorter side at 1.5 x `size`."""
+    """Measure every clip in `folders` (`training.videos.clip_paths`) with its shorter side at
+    1.5 x `size`."""
     targets = []
     for path in clip_paths(folders):
         frames = read_clip(path)

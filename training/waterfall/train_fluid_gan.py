@@ -31,7 +31,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from tqdm import tqdm
 
 from animators.core.checkpoints import save_checkpoint
@@ -43,7 +42,7 @@ from animators.nets.waterfall.pix2gif import (
     RecursiveGenerator,
     VideoPatchDiscriminator,
 )
-from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
+from training.common import TimeBudget, add_run_options, save_image_grid, start_run
 from training.waterfall import fluid_scenes
 
 MODELS = ("pix2gif", "recursive", "recurrent")
@@ -115,22 +114,19 @@ def save_strip(generator, model: str, video: torch.Tensor, path: Path) -> None:
         generator.eval()
         made = generate(generator, model, video[:3])
         generator.train()
-    rows = []
-    for index in range(len(made)):
-        for clip in (video[index], made[index]):
-            frames = clip[:, ::4].permute(1, 2, 3, 0).cpu().numpy()
-            rows.append(np.concatenate(list(frames), axis=1))
-    strip = ((np.concatenate(rows, axis=0) + 1.0) * 127.5).clip(0, 255).astype(np.uint8)
-    Image.fromarray(strip).save(path)
+    rows = [
+        list((clip[:, ::4].transpose(0, 1) + 1.0) / 2.0)
+        for index in range(len(made))
+        for clip in (video[index], made[index])
+    ]
+    save_image_grid(rows, path)
 
 
 def main(argv=None) -> None:
     args = parse_arguments(argv)
     if args.smoke:
         args.steps, args.every, args.batch_size, args.validation, args.rollout = 4, 2, 2, 2, 2
-    seed_everything(args.seed)
-    device = pick_device(args.device)
-    run = RunFolder(args.out)
+    device, run = start_run(args)
     export = args.export or run.path / "best"
     limit = 48 if args.smoke else None
     pool, test_pool = fluid_scenes.pools_from_arguments(args, limit)

@@ -31,13 +31,12 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm import tqdm
 
 from animators.core.checkpoints import load_module, read_json, save_checkpoint
 from animators.nets.waterfall.motion_field import MotionFieldConfig, MotionFieldNet
 from animators.waterfall.render import flow_overlay
-from training.common import RunFolder, TimeBudget, add_run_options, pick_device, seed_everything
+from training.common import TimeBudget, add_run_options, save_image_grid, start_run
 from training.waterfall import fluid_scenes, motion_targets
 
 
@@ -145,19 +144,16 @@ def save_grid(net: MotionFieldNet, batch: dict, path: Path, count: int = 6) -> N
         image = (batch["image"][index].permute(1, 2, 0).cpu().numpy() * 255).astype(np.uint8)
         target = batch["velocity"][index].permute(1, 2, 0).cpu().numpy()
         guess = field[index].permute(1, 2, 0).cpu().numpy()
-        rows.append(
-            np.concatenate([image, flow_overlay(image, target), flow_overlay(image, guess)], 1)
-        )
-    Image.fromarray(np.concatenate(rows, 0)).save(path)
+        pictures = (image, flow_overlay(image, target), flow_overlay(image, guess))
+        rows.append([torch.from_numpy(picture).permute(2, 0, 1) / 255.0 for picture in pictures])
+    save_image_grid(rows, path)
 
 
 def main(argv=None) -> None:
     args = parse_arguments(argv)
     if args.smoke:
         args.steps, args.every, args.batch_size, args.size, args.validation = 4, 2, 2, 64, 4
-    seed_everything(args.seed)
-    device = pick_device(args.device)
-    run = RunFolder(args.out)
+    device, run = start_run(args)
     export = args.export or run.path / "best"
     limit = 48 if args.smoke else None
     train_pool, test_pool = fluid_scenes.pools_from_arguments(args, limit)
