@@ -2,22 +2,28 @@
 gifs, folders of frames or photos, and the bird photos at their own size.
 
 The data sets live beside the repository, in `../shared` (DEFAULT_DAVIS, DEFAULT_VIDEOS,
-DEFAULT_BIRDS); nothing is copied into the repository. Every reader gives uint8 RGB arrays.
+DEFAULT_BIRDS, DEFAULT_FLUID); nothing is copied into the repository. Every reader gives uint8 RGB
+arrays.
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image
 
+from training.splits import HELD_OUT_FLUID_SOURCES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 DEFAULT_DAVIS = SHARED / "data/video/davis"
 DEFAULT_VIDEOS = SHARED / "data/video/opencv"
 DEFAULT_BIRDS = SHARED / "data/birds/cub100"
+DEFAULT_FLUID = SHARED / "data/video/fluid"
+FLUID_SPLITS = ("train", "test", "all")
 
 VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".gif")
 FRAME_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -55,6 +61,26 @@ def read_frame_folder(folder: Path) -> np.ndarray:
 def read_clip(path: Path) -> np.ndarray:
     """A frame folder (`read_frame_folder`) or a video file or gif (`read_video`)."""
     return read_frame_folder(path) if path.is_dir() else read_video(path)
+
+
+def fluid_clips(folder: Path = DEFAULT_FLUID, split: str = "test") -> list[tuple[Path, str]]:
+    """(clip path, kind) of the real fluid clips listed in `folder`/MANIFEST.csv, sorted by
+    file name. split: "test" (sources in training.splits.HELD_OUT_FLUID_SOURCES), "train" (the
+    others) or "all". kind: the manifest's (waterfall, river, sea, lake, clouds, smoke, fire,
+    other)."""
+    if split not in FLUID_SPLITS:
+        raise ValueError(f"split must be one of {FLUID_SPLITS}, got {split!r}.")
+    manifest = Path(folder) / "MANIFEST.csv"
+    if not manifest.is_file():
+        raise FileNotFoundError(f"No fluid clip manifest at {manifest}.")
+    with manifest.open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    chosen = []
+    for row in sorted(rows, key=lambda row: row["file"]):
+        held_out = row["source_repo"] in HELD_OUT_FLUID_SOURCES
+        if split == "all" or held_out == (split == "test"):
+            chosen.append((Path(folder) / row["file"], row["kind"]))
+    return chosen
 
 
 def clip_paths(folders: list[Path]) -> list[Path]:

@@ -7,7 +7,9 @@ Held-out clips (first frame in, the clip as the reference):
   texture, none of which training sees), `--size` pixels square, the layer advected for `--frames`
   frames; empty scenes (no fluid) are counted apart;
 - real: every video, gif or frame folder in the folders given with `--clips` (still-camera
-  footage of waterfalls, rivers, smoke...).
+  footage of waterfalls, rivers, smoke...), and with `--fluid test` the held-out real fluid
+  clips of ../shared/data/video/fluid (training.splits.HELD_OUT_FLUID_SOURCES; kind from the
+  manifest).
 The reference motion is measured on the clip the same way for both: its average DIS optical
 flow, "moving" where that is at least 0.2 px/frame and coherent (training.waterfall.motion_targets).
 
@@ -40,7 +42,8 @@ The predictor ablation gives the field cosine of the network alone and with the 
 alignment (animators.waterfall.streaks) that the app applies after it.
 
     python -m benchmarks.waterfall.motion [--scenes 48] [--size 256] [--frames 24]
-        [--clips DIR ...] [--sides 160 256] [--out benchmarks/results/waterfall_motion.json]
+        [--clips DIR ...] [--fluid test|train|all] [--sides 160 256]
+        [--out benchmarks/results/waterfall_motion.json]
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ from animators.core.inputs import load_image
 from animators.core.optical_flow import dis_flow
 from animators.waterfall.generators import ORIGINAL_METHODS
 from benchmarks.common import REPO, RESULTS, machine, write_json
-from training.videos import clip_paths, read_clip
+from training.videos import DEFAULT_FLUID, FLUID_SPLITS, clip_paths, fluid_clips, read_clip
 from training.waterfall import motion_targets
 
 MIN_COSINE, MIN_IN_OUT, MAX_SEAM, MIN_SHARPNESS, MAX_SECONDS = 0.7, 5.0, 1.5, 0.85, 3.0
@@ -75,7 +78,7 @@ class Case:
 
     name: str
     source: str  # "procedural" or "real"
-    kind: str  # the procedural scene's kind ("fall", "river", "smoke") or "real"
+    kind: str  # the scene's kind ("fall", "river", "smoke"; a manifest's kind) or "real"
     image: np.ndarray  # (H, W, 3) uint8
     reference: motion_targets.MotionTarget
     direction_known: bool = True  # False: the sign was a coin flip the photo does not show
@@ -97,12 +100,13 @@ def procedural_cases(count: int, size: int, frames: int, seed: int = 2026) -> tu
     return cases, empty
 
 
-def real_cases(folders: list[Path], width: int) -> list[Case]:
+def real_cases(clips: list[tuple[Path, str]], width: int) -> list[Case]:
+    """One case per (clip path, kind): its first frame and the motion measured on it."""
     cases = []
-    for path in clip_paths(folders):
+    for path, kind in clips:
         frames = motion_targets.resize_frames(read_clip(path), width)
         reference = motion_targets.measure(path.stem, frames)
-        cases.append(Case(path.stem, "real", "real", frames[0], reference))
+        cases.append(Case(path.stem, "real", kind, frames[0], reference))
     return cases
 
 
@@ -203,6 +207,8 @@ def predictor_ablation(predictor, cases: list[Case]) -> dict[str, dict[str, floa
     procedural = [c for c in cases if c.source == "procedural"]
     chosen = predictor.align
     ablation = {}
+    if not procedural:
+        return ablation
     try:
         for name, align in (("network only", False), ("+ streak alignment", True)):
             predictor.align = align
@@ -242,6 +248,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=256, help="procedural scene side (px)")
     parser.add_argument("--frames", type=int, default=24)
     parser.add_argument("--clips", type=Path, nargs="*", default=[], help="real footage folders")
+    parser.add_argument(
+        "--fluid",
+        choices=FLUID_SPLITS,
+        default=None,
+        help="also the real fluid clips of this split (../shared/data/video/fluid/MANIFEST.csv)",
+    )
+    parser.add_argument("--fluid-dir", type=Path, default=DEFAULT_FLUID)
     parser.add_argument("--width", type=int, default=384, help="real clips are resized to this")
     parser.add_argument(
         "--sides", type=int, nargs="+", default=None, help="network input sizes (px)"
@@ -250,7 +263,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     cases, empty = procedural_cases(args.scenes, args.size, args.frames)
-    cases += real_cases(args.clips, args.width)
+    clips = [(path, "real") for path in clip_paths(args.clips)]
+    if args.fluid:
+        clips += fluid_clips(args.fluid_dir, args.fluid)
+    cases += real_cases(clips, args.width)
     by_row = {"flow": animators.load("waterfall", "flow")}
     if args.sides:
         by_row["flow"].predictor.sides = tuple(args.sides)
@@ -374,7 +390,8 @@ def main(argv: list[str] | None = None) -> None:
     seconds = timing(by_row["flow"], photos, 24)
     print(f"flow, 24 frames of 768x512 photos, end to end: {seconds} s")
 
-    flow = summary["flow"]["procedural"]
+    # the targets are judged on the procedural scenes, or on the real clips when there are none
+    flow = summary["flow"].get("procedural") or summary["flow"]["real"]
     passes = {
         "field_cosine": flow["field_cosine"] >= MIN_COSINE,
         "in_out": flow["in_out"] >= MIN_IN_OUT,
@@ -390,10 +407,12 @@ def main(argv: list[str] | None = None) -> None:
             "procedural_scenes": args.scenes,
             "scene_size": args.size,
             "real_clip_folders": [str(p) for p in args.clips],
+            "fluid_split": args.fluid,
             "clips": [
                 {
                     "name": c.name,
                     "source": c.source,
+                    "kind": c.kind,
                     "moving_fraction": round(float(c.reference.moving.mean()), 3),
                     "direction_known": c.direction_known,
                     "direction_degrees": mean_direction(c.reference.field, c.reference.moving),
